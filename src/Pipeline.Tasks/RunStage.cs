@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace SaePipeline.Tasks;
+
+/// <summary>
+/// Runs one stage item (<c>dotnet stages.dll &lt;command&gt; &lt;spec&gt;</c>) and ends it with its summary line,
+/// <c>stage &lt;Target&gt; &lt;id&gt;: ran in &lt;s&gt; s</c> (or <c>: failed after …</c>). Items that ran are returned in
+/// <see cref="Ran"/> and appended to the artifacts' .build/ran.log, which Report turns into the notes.txt entry.
+/// </summary>
+public sealed class RunStage : StagesTool
+{
+    /// <summary>One item from PipelineCommand (metadata Stage, Command, Name, Id, Spec).</summary>
+    [Required] public ITaskItem Item { get; set; } = null!;
+
+    [Required] public string RanLog { get; set; } = "";
+
+    /// <summary>False for the stage that consumes ran.log (Report), so its own run is not left for the next report.</summary>
+    public bool RecordRun { get; set; } = true;
+
+    [Output] public ITaskItem? Ran { get; private set; }
+
+    readonly Stopwatch clock = new();
+
+    string Stage => Item.GetMetadata("Stage");
+    string Id => Item.GetMetadata("Id");
+
+    protected override string GenerateCommandLineCommands()
+    {
+        var cl = new CommandLineBuilder();
+        cl.AppendFileNameIfNotNull(StageProgram);
+        cl.AppendSwitch(Item.GetMetadata("Command"));
+        cl.AppendFileNameIfNotNull(Item.GetMetadata("Spec"));
+        return cl.ToString();
+    }
+
+    protected override string Label(string line)
+    {
+        string name = Item.GetMetadata("Name");
+        return line.StartsWith(Stage + " ", StringComparison.Ordinal) ? line : $"{Stage} {name}: {line}";
+    }
+
+    public override bool Execute()
+    {
+        clock.Start();
+        bool ok = base.Execute();
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (!ok) return false;
+        Log.LogMessage(MessageImportance.High, $"stage {Stage} {Id}: ran in {seconds:F1} s");
+        if (RecordRun)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(RanLog)!);
+            File.AppendAllText(RanLog, $"{Stage} {Id} ({seconds:F1} s)\n");
+        }
+        Ran = new TaskItem(Item.ItemSpec);
+        return true;
+    }
+
+    protected override bool HandleTaskExecutionErrors()
+    {
+        Log.LogError($"stage {Stage} {Id}: failed after {clock.Elapsed.TotalSeconds:F1} s (exit code {ExitCode}); its result was not kept");
+        return false;
+    }
+}

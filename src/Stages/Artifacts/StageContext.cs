@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using SaePipeline.Plan;
+using SaePipeline.Runtime;
+
+namespace SaePipeline.Artifacts;
+
+/// <summary>
+/// One stage item's run: its spec, its verified inputs and the atomic writer of its output folder.
+/// Stages write only into <see cref="OutputDir"/> and finish with <see cref="Commit"/>.
+/// </summary>
+public sealed class StageContext : IDisposable
+{
+    readonly ArtifactWriter writer;
+
+    StageContext(StageSpec spec, string root, ArtifactWriter writer)
+    {
+        Spec = spec;
+        Root = root;
+        this.writer = writer;
+    }
+
+    public StageSpec Spec { get; }
+    public string Root { get; }
+    public string OutputDir => writer.Dir;
+    public TimeSpan Elapsed => writer.Elapsed;
+
+    /// <summary>Where the finished folder will be (for messages; write to <see cref="OutputDir"/>).</summary>
+    public string FinalDir => Path.Combine(Root, Spec.Output);
+
+    public static StageContext Open(string specPath, StageKind expected)
+    {
+        var (spec, root) = StageSpec.Load(specPath);
+        if (spec.Stage != expected.Target)
+            throw new PipelineException($"{specPath} is a {spec.Stage} spec, not {expected.Target}", specPath);
+        return new StageContext(spec, root, ArtifactWriter.Begin(Path.Combine(root, spec.Output)));
+    }
+
+    public T Params<T>() => Spec.ReadParams<T>();
+
+    /// <summary>
+    /// The folder of an upstream item, after checking that its manifest is valid, lists files of the right sizes (and
+    /// hashes, for inputs small enough to hash quickly), and belongs to the fingerprint this spec was planned with.
+    /// </summary>
+    public (string Dir, Manifest Manifest) Input(string role)
+    {
+        if (!Spec.Inputs.TryGetValue(role, out var input))
+            throw new PipelineException($"{Spec.Stage} {Spec.Id}: the spec has no input '{role}'", Spec.Id);
+        string dir = Path.Combine(Root, input.Output);
+        var manifest = Manifest.Load(dir, verifyHashes: Manifest.TotalBytes(dir) <= VerifyHashesUpToBytes);
+        if (manifest.Fingerprint != input.Fingerprint)
+            throw new PipelineException($"{dir} was built from a different spec than {Spec.Id} expects; rerun the build", dir);
+        return (dir, manifest);
+    }
+
+    /// <summary>Inputs up to this size are hashed on every read (about a second per GB); larger ones get size checks.</summary>
+    public const long VerifyHashesUpToBytes = 2_000_000_000;
+
+    /// <summary>A line of the stage's output, labelled with the item it is about.</summary>
+    public void Log(string message) => Console.WriteLine($"{Spec.Stage} {Spec.Id}: {message}");
+
+    public Manifest Commit(JsonObject? info = null) => writer.Commit(Spec, info);
+
+    public void Dispose() => writer.Dispose();
+}

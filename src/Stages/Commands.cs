@@ -1,0 +1,142 @@
+using SaePipeline.Activations;
+using SaePipeline.Artifacts;
+using SaePipeline.Bench;
+using SaePipeline.Config;
+using SaePipeline.Evals;
+using SaePipeline.Plan;
+using SaePipeline.Reports;
+using SaePipeline.Runtime;
+using SaePipeline.Sae;
+
+namespace SaePipeline;
+
+/// <summary>The commands of the stage program.</summary>
+public static class Commands
+{
+    public const string Usage = """
+        usage:
+          stages <stage> <spec.json>        run one stage item (cache-activations, train-sae, evaluate-synthetic, report)
+          stages plan   --pipeline <yaml> --stage-program <dll> [options]   validate, write specs and .plan/plan.json
+          stages status --pipeline <yaml> [options] [--fail-if-stale]     what the next build would run, and why
+          stages dag    --pipeline <yaml> [options] [--dot]               the stage graph
+          stages prune  --pipeline <yaml> [options] [--dry-run]           delete results the plan no longer uses
+          stages bench  [--d-in N] [--d-sae N] [--batch N] [--steps N]    SAE step vs raw matmul throughput
+        options:
+          --artifacts <dir>   output root (default: artifacts/ beside the pipeline file)
+          --notes <file>      experiment log (default: notes.txt beside the pipeline file)
+          --set key=value     override a config value; repeatable; ';' or spaces separate several
+        """;
+
+    static readonly HashSet<string> Flags = ["fail-if-stale", "dot", "dry-run"];
+
+    public static int Run(string command, string[] args)
+    {
+        var cl = new CommandLine(args, Flags);
+        switch (command)
+        {
+            case "plan": return PlanCommand(cl);
+            case "status": return StatusCommand(cl);
+            case "dag": return DagCommand(cl);
+            case "prune": return PruneCommand(cl);
+            case "bench": return BenchCommand.Run(cl);
+        }
+        var stage = StageKind.All.FirstOrDefault(k => k.Command == command)
+                    ?? throw new PipelineException($"unknown command '{command}'\n{Usage}", "stages");
+        if (cl.Positional.Count != 1) throw new PipelineException($"usage: stages {command} <spec.json>", "stages");
+        using var context = StageContext.Open(cl.Positional[0], stage);
+        if (stage == StageKind.CacheActivations) CacheActivationsStage.Run(context);
+        else if (stage == StageKind.TrainSae) TrainSaeStage.Run(context);
+        else if (stage == StageKind.EvaluateSynthetic) EvaluateSyntheticStage.Run(context);
+        else ReportStage.Run(context);
+        return 0;
+    }
+
+    /// <summary>The options every planning command shares, with their defaults resolved.</summary>
+    sealed record PipelineOptions(string PipelineFile, string ArtifactsRoot, string NotesFile, IReadOnlyList<string> Overrides, string StageProgram);
+
+    static PipelineOptions Options(CommandLine cl)
+    {
+        string pipeline = Path.GetFullPath(cl.Get("pipeline") ?? "pipeline.yaml");
+        string dir = Path.GetDirectoryName(pipeline)!;
+        var overrides = cl.All("set").SelectMany(SplitSettings).ToList();
+        overrides.AddRange(RecoverSplitSettings(cl.All("msbuild-global")));
+        return new PipelineOptions(
+            pipeline,
+            Path.GetFullPath(cl.Get("artifacts") is { Length: > 0 } a ? a : Path.Combine(dir, "artifacts")),
+            Path.GetFullPath(cl.Get("notes") is { Length: > 0 } n ? n : Path.Combine(dir, "notes.txt")),
+            overrides,
+            Path.GetFullPath(cl.Get("stage-program") ?? typeof(Commands).Assembly.Location));
+    }
+
+    /// <summary>"a=1;b=2" or "a=1 b=2": MSBuild reserves ';' inside -p values, so spaces work too.</summary>
+    static IEnumerable<string> SplitSettings(string raw) =>
+        raw.Split([';', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// `-p:Set="saes.x.l1_coefficient=0.02;seed=7"` reaches MSBuild without its quotes, and MSBuild splits it at ';'
+    /// into Set=... and a global property seed=7. The plan task passes every global property along; those named like a
+    /// top-level config key are taken as settings.
+    /// </summary>
+    static IEnumerable<string> RecoverSplitSettings(IReadOnlyList<string> globals)
+    {
+        var topLevel = typeof(PipelineConfig).GetProperties().Select(ConfigBinder.KeyName).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var g in globals)
+        {
+            int eq = g.IndexOf('=');
+            if (eq <= 0 || !topLevel.TryGetValue(g[..eq], out var key)) continue;
+            Console.WriteLine($"note: taking '{g}' as a setting: MSBuild split it off -p:Set at ';'");
+            yield return $"{key}={g[(eq + 1)..]}";
+        }
+    }
+
+    static PipelinePlan LoadPlan(PipelineOptions o)
+    {
+        var loaded = PipelineConfigLoader.Load(o.PipelineFile, o.Overrides);
+        foreach (var warning in loaded.Warnings) Console.WriteLine(warning);
+        return PipelinePlanner.Build(loaded, o.NotesFile);
+    }
+
+    static int PlanCommand(CommandLine cl)
+    {
+        var o = Options(cl);
+        var plan = LoadPlan(o);
+        string path = PlanWriter.Write(plan, o.ArtifactsRoot, o.StageProgram);
+        if (o.Overrides.Count > 0) Console.WriteLine($"overrides: {string.Join(", ", o.Overrides)}");
+        Console.WriteLine($"plan: {plan.Items.Count} items from {o.PipelineFile} → {path}");
+        return 0;
+    }
+
+    static int StatusCommand(CommandLine cl)
+    {
+        var o = Options(cl);
+        var plan = LoadPlan(o);
+        var statuses = Staleness.Assess(plan, o.ArtifactsRoot, o.StageProgram);
+        foreach (var s in statuses)
+            Console.WriteLine($"{s.Item}: {(s.WillRun ? "will run: " + s.Reason : "up to date")}");
+        int stale = statuses.Count(s => s.WillRun);
+        Console.WriteLine(stale == 0
+            ? $"status: all {statuses.Count} items up to date"
+            : $"status: {stale} of {statuses.Count} items will run");
+        return stale > 0 && cl.Flag("fail-if-stale") ? 1 : 0;
+    }
+
+    static int DagCommand(CommandLine cl)
+    {
+        var o = Options(cl);
+        var plan = LoadPlan(o);
+        Console.Write(cl.Flag("dot") ? DagPrinter.Dot(plan) : DagPrinter.Text(plan, Staleness.Assess(plan, o.ArtifactsRoot, o.StageProgram)));
+        return 0;
+    }
+
+    static int PruneCommand(CommandLine cl)
+    {
+        var o = Options(cl);
+        var plan = LoadPlan(o);
+        bool dry = cl.Flag("dry-run");
+        var removed = Prune.Run(plan, o.ArtifactsRoot, dry);
+        foreach (var (path, bytes) in removed)
+            Console.WriteLine($"{(dry ? "would remove" : "removed")} {Path.GetRelativePath(o.ArtifactsRoot, path)} ({bytes / 1e6:F1} MB)");
+        Console.WriteLine($"prune: {removed.Count} entries, {removed.Sum(r => r.Bytes) / 1e6:F1} MB{(dry ? " (dry run)" : "")}");
+        return 0;
+    }
+}

@@ -1,0 +1,97 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace SaePipeline.Config;
+
+/// <summary>A validated config and what shaped it.</summary>
+public sealed record LoadedConfig(PipelineConfig Config, string Path, IReadOnlyList<ConfigError> Warnings, IReadOnlyList<string> Overrides);
+
+/// <summary>
+/// Reads pipeline.yaml: parse → apply <c>-p:Set</c> overrides → fill entries from <c>sae_defaults</c> → bind and validate.
+/// Every problem found is reported at once, each with file, line, column and key path.
+/// </summary>
+public static class PipelineConfigLoader
+{
+    public static LoadedConfig Load(string path, IReadOnlyList<string>? overrides = null)
+    {
+        overrides ??= [];
+        string fullPath = System.IO.Path.GetFullPath(path);
+        string shown = System.IO.Path.GetRelativePath(Environment.CurrentDirectory, fullPath);
+        if (shown.StartsWith("..", StringComparison.Ordinal)) shown = fullPath;
+        if (!File.Exists(fullPath))
+            throw new ConfigException([new ConfigError(new ConfigLocation(shown, 0, 0), "", ConfigCodes.MissingFile, "pipeline file not found")]);
+
+        var binder = new ConfigBinder(shown);
+        var root = Parse(File.ReadAllText(fullPath), shown);
+        // Overrides first, so -p:Set can address sae_defaults too; an entry's own key (overridden or not) beats a default.
+        new ConfigOverrides(binder).Apply(root, overrides);
+        ApplySaeDefaults(root, binder);
+        if (binder.HasErrors) throw new ConfigException(binder.Errors);
+
+        var config = binder.Bind<PipelineConfig>(root, "");
+        if (config is not null && !binder.HasErrors) CheckUniqueNames(root, binder);
+        if (binder.HasErrors || config is null) throw new ConfigException(binder.Errors.Where(e => !e.IsWarning).ToList());
+        return new LoadedConfig(config, fullPath, binder.Errors.Where(e => e.IsWarning).ToList(), overrides);
+    }
+
+    static YamlMappingNode Parse(string text, string file)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            var at = new ConfigLocation(file, (int)e.Start.Line, (int)e.Start.Column);
+            throw new ConfigException([new ConfigError(at, "", ConfigCodes.Syntax, $"invalid YAML: {e.Message}")]);
+        }
+        catch (InvalidOperationException e)   // YamlDotNet's scanner throws this on some malformed flow collections
+        {
+            throw new ConfigException([new ConfigError(new ConfigLocation(file, 0, 0), "", ConfigCodes.Syntax, $"invalid YAML: {e.Message}")]);
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new ConfigException([new ConfigError(new ConfigLocation(file, 1, 1), "", ConfigCodes.WrongType,
+                "expected a mapping at the top level (name:, seed:, synthetic:, saes:, ...)")]);
+        if (stream.Documents.Count > 1)
+            throw new ConfigException([new ConfigError(new ConfigLocation(file, (int)stream.Documents[1].RootNode.Start.Line, 1), "",
+                ConfigCodes.Syntax, "a pipeline file holds one YAML document; remove the second '---'")]);
+        return root;
+    }
+
+    /// <summary>
+    /// Moves the keys of <c>sae_defaults</c> into every <c>saes</c> entry that does not set them. The nodes are shared,
+    /// so an error in a default still points at its line in sae_defaults.
+    /// </summary>
+    static void ApplySaeDefaults(YamlMappingNode root, ConfigBinder binder)
+    {
+        var key = new YamlScalarNode("sae_defaults");
+        if (!root.Children.TryGetValue(key, out var defaultsNode)) return;
+        root.Children.Remove(key);
+        if (defaultsNode is not YamlMappingNode defaults)
+        {
+            binder.Report(defaultsNode, "sae_defaults", ConfigCodes.WrongType, "expected a mapping of SAE keys shared by every entry of saes");
+            return;
+        }
+        foreach (var (k, _) in defaults.Children)
+            if (k is YamlScalarNode { Value: { } name }) binder.SetDisplayPath(k, $"sae_defaults.{name}");
+        if (root.Children.TryGetValue(new YamlScalarNode("saes"), out var saes) && saes is YamlSequenceNode list)
+            foreach (var entry in list.Children.OfType<YamlMappingNode>())
+                foreach (var (k, v) in defaults.Children)
+                    if (!entry.Children.ContainsKey(k)) entry.Children.Add(k, v);
+    }
+
+    static void CheckUniqueNames(YamlMappingNode root, ConfigBinder binder)
+    {
+        if (!root.Children.TryGetValue(new YamlScalarNode("saes"), out var saes) || saes is not YamlSequenceNode list) return;
+        var first = new Dictionary<string, YamlNode>();
+        foreach (var entry in list.Children.OfType<YamlMappingNode>())
+        {
+            if (!entry.Children.TryGetValue(new YamlScalarNode("name"), out var nameNode) || nameNode is not YamlScalarNode { Value: { } name }) continue;
+            if (first.TryGetValue(name, out var earlier))
+                binder.Report(nameNode, $"saes.{name}", ConfigCodes.DuplicateName,
+                    $"duplicate SAE name '{name}' (first used at {binder.LocationOf(earlier)}); names must be unique");
+            else first[name] = nameNode;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using SaePipeline.Artifacts;
+using SaePipeline.Evals;
+using SaePipeline.Plan;
+using SaePipeline.Runtime;
+
+namespace SaePipeline.Reports;
+
+/// <summary>
+/// Report: <c>artifacts/report/summary.md</c> and <c>summary.json</c> (one row per SAE), and one entry in notes.txt
+/// saying what changed since the previous report, which items ran and the new table. It runs only when an evaluation
+/// or the plan changed, so a no-op build appends nothing.
+/// </summary>
+public static class ReportStage
+{
+    /// <summary>Appended to by the build (RunStage) for every item that ran; consumed and cleared here.</summary>
+    public static string RanLog(string root) => Path.Combine(root, ".build", "ran.log");
+
+    public static void Run(StageContext context)
+    {
+        var p = context.Params<ReportParams>();
+        var rows = p.Saes.Select(name => Row(context, name, p.Experiment)).ToList();
+        string table = SummaryTable.Markdown(rows);
+
+        var summary = new StringBuilder()
+            .AppendLine($"# {p.Experiment}: synthetic feature recovery")
+            .AppendLine()
+            .AppendLine($"Pipeline `{p.PipelineFile}`{(p.Overrides.Count > 0 ? $" with `{string.Join(" ", p.Overrides)}`" : "")}, report of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.")
+            .AppendLine()
+            .Append(table)
+            .AppendLine()
+            .AppendLine(string.Join("\n", rows.Select(r => $"- {r.Sae}: [{Path.GetFileName(r.EvalFile)}](../{r.EvalFile})")))
+            .AppendLine()
+            .AppendLine("★ best MMCS. MMCS: mean over planted features of the best cosine with a decoder row (chance ≈ √(2 ln d_sae / d_in)); " +
+                        "MCC: the same under a one-to-one matching; recovered: planted features with best cosine ≥ the configured threshold; " +
+                        "L0 on held-out rows with the true mean L0 in parentheses; dead: latents that never fire on held-out rows; " +
+                        "l2 ratio: mean ‖x̂‖/‖x‖ (below 1 = shrinkage).");
+        AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.md"), summary.ToString());
+        AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.json"), Json.Serialize(rows));
+
+        string ranLog = RanLog(context.Root);
+        var ran = File.Exists(ranLog) ? File.ReadAllLines(ranLog).Where(l => l.Length > 0).ToList() : [];
+        string entry = NotesEntry(context, p, ran, table);
+        string key = $"{context.Spec.Fingerprint[..12]}-{Hashing.Sha256Hex(string.Join("\n", ran))[..8]}";
+        bool appended = NotesLog.Append(p.NotesFile, key, entry);
+        context.Log(appended ? $"summary in {Path.Combine(context.FinalDir, "summary.md")}, entry appended to {p.NotesFile}"
+                             : $"summary in {Path.Combine(context.FinalDir, "summary.md")} (notes entry {key} already present)");
+        context.Commit(new JsonObject { ["rows"] = rows.Count, ["notes_entry"] = key });
+        if (File.Exists(ranLog)) File.Delete(ranLog);
+    }
+
+    static SummaryRow Row(StageContext context, string name, string release)
+    {
+        var (evalDir, _) = context.Input($"eval/{name}");
+        var (_, saeManifest) = context.Input($"sae/{name}");
+        string evalFile = Path.Combine(evalDir, SaeBenchEnvelope.FileName(release, name));
+        var result = JsonNode.Parse(File.ReadAllText(evalFile))!;
+        var m = result["eval_result_metrics"]!;
+        double Metric(string category, string key) => m[category]?[key]?.GetValue<double>() ?? double.NaN;
+        var training = result["sae_cfg_dict"]?["metadata"]?["training"];
+        return new SummaryRow(
+            name,
+            result["sae_cfg_dict"]?["d_sae"]?.GetValue<int>() ?? 0,
+            training?["l1_coefficient"]?.GetValue<double>() ?? double.NaN,
+            Metric("sparsity", "l0"), Metric("sparsity", "true_l0"),
+            Metric("reconstruction_quality", "explained_variance"),
+            Metric("feature_recovery", "mmcs"), Metric("feature_recovery", "mcc"), Metric("feature_recovery", "frac_recovered"),
+            Metric("dead_latents", "frac_dead"), Metric("shrinkage", "l2_ratio"),
+            saeManifest.Info?["seconds"]?.GetValue<double>() ?? double.NaN,
+            Path.GetRelativePath(context.Root, evalFile));
+    }
+
+    static string NotesEntry(StageContext context, ReportParams p, IReadOnlyList<string> ran, string table)
+    {
+        var previous = File.Exists(Path.Combine(context.FinalDir, Manifest.FileName))
+            ? Json.ReadFile<Manifest>(Path.Combine(context.FinalDir, Manifest.FileName))
+            : null;
+        var changes = previous is null
+            ? ["first report in this artifacts folder"]
+            : ParamsDiff.Describe(previous.Params["config"], p.Config);
+        var text = new StringBuilder()
+            .AppendLine($"## {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC · {p.Experiment}")
+            .AppendLine($"pipeline: {p.PipelineFile}{(p.Overrides.Count > 0 ? $" -p:Set=\"{string.Join(";", p.Overrides)}\"" : "")}")
+            .AppendLine($"changed: {(changes.Count == 0 ? "no config change (code or upstream results changed)" : string.Join("; ", changes))}")
+            .AppendLine($"ran: {(ran.Count == 0 ? "" : string.Join(", ", ran) + ", ")}Report")
+            .AppendLine()
+            .Append(table);
+        return text.ToString();
+    }
+}

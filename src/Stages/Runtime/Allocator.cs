@@ -1,0 +1,38 @@
+using System.Diagnostics;
+
+namespace SaePipeline.Runtime;
+
+/// <summary>
+/// glibc's malloc returns the large (B×d_sae) tensors of every SAE step to the kernel and faults them in again on the
+/// next step, costing up to 2× on training (dotnet-stack §3). Its tunables are read once at process start, so the
+/// build sets them in the stage's environment (RunStage) and a direct run of a compute command relaunches itself
+/// with them once.
+/// </summary>
+public static class Allocator
+{
+    /// <summary>Keep freed memory in the heap instead of unmapping it (thresholds are glibc's maxima on 64-bit).</summary>
+    public const string GlibcTunables =
+        "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296:glibc.malloc.top_pad=268435456";
+
+    const string Marker = "SAE_PIPELINE_ALLOCATOR_SET";
+
+    static readonly HashSet<string> ComputeCommands = ["cache-activations", "train-sae", "evaluate-synthetic", "bench"];
+
+    public static bool ShouldRelaunch(string command) =>
+        OperatingSystem.IsLinux() && ComputeCommands.Contains(command) &&
+        Environment.GetEnvironmentVariable(Marker) is null && Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is null;
+
+    public static int Relaunch(string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+            start.ArgumentList.Add(typeof(Allocator).Assembly.Location);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["GLIBC_TUNABLES"] = GlibcTunables;
+        start.Environment[Marker] = "1";
+        using var child = Process.Start(start)!;
+        Console.CancelKeyPress += (_, e) => e.Cancel = true;   // the child gets the same SIGINT and decides
+        child.WaitForExit();
+        return child.ExitCode;
+    }
+}
