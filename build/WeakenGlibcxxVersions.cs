@@ -1,3 +1,4 @@
+#nullable disable
 // An MSBuild task, compiled by RoslynCodeTaskFactory (netstandard: no records, no spans, no init accessors).
 //
 // Why: TorchSharp 0.107's libLibTorchSharp.so was linked against GCC 15's libstdc++ and records a version-need on
@@ -21,7 +22,7 @@ using System.Text;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
-public class WeakenGlibcxxVersions : Task
+public class WeakenGlibcxxVersions : Microsoft.Build.Utilities.Task
 {
     [Required] public ITaskItem[] Libraries { get; set; }
 

@@ -35,11 +35,11 @@ public static class CacheActivationsStage
             ["d_in"] = s.DIn.ToString(CultureInfo.InvariantCulture), ["dtype"] = "float32", ["hook"] = "synthetic",
             ["id"] = context.Spec.Id,
         };
-        var rows = new ActivationRows(s.RowsPerRowGroup, s.DIn, 1);
+        ActivationRows[] buffers = [new(s.RowsPerRowGroup, s.DIn, 1), new(s.RowsPerRowGroup, s.DIn, 1)];
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var progress = new Progress($"CacheActivations {context.Spec.Name}", s.NTokens + s.NHeldoutTokens, "rows");
-        var (train, trainL0) = WriteSplit(context, source, schema, metadata, rows, "part", s.NTokens, s.RowsPerShard, seed, TrainSplit, progress, 0);
-        var (heldout, heldoutL0) = WriteSplit(context, source, schema, metadata, rows, "heldout", s.NHeldoutTokens, s.RowsPerShard, seed, HeldoutSplit, progress, s.NTokens);
+        var progress = new Progress(context.Label, s.NTokens + s.NHeldoutTokens, "rows");
+        var (train, trainL0) = WriteSplit(context, source, schema, metadata, buffers, "part", s.NTokens, s.RowsPerShard, seed, TrainSplit, progress, 0);
+        var (heldout, heldoutL0) = WriteSplit(context, source, schema, metadata, buffers, "heldout", s.NHeldoutTokens, s.RowsPerShard, seed, HeldoutSplit, progress, s.NTokens);
         double seconds = clock.Elapsed.TotalSeconds;
         progress.Done($"{(s.NTokens + s.NHeldoutTokens) / seconds:N0} rows/s");
 
@@ -70,27 +70,37 @@ public static class CacheActivationsStage
         context.Commit((JsonObject)Json.ToNode(info));
     }
 
+    /// <summary>
+    /// Generates and writes one split, a row group at a time. Writing block k runs on a worker while block k + 1 is
+    /// generated into the other buffer; a buffer is reused only after its write has finished.
+    /// </summary>
     static (IReadOnlyList<ShardInfo> Shards, double MeanL0) WriteSplit(
         StageContext context, PlantedFeatureSource source, ActivationSchema schema, Dictionary<string, string> metadata,
-        ActivationRows rows, string prefix, long count, int rowsPerShard, long seed, string split, Progress progress, long done)
+        ActivationRows[] buffers, string prefix, long count, int rowsPerShard, long seed, string split, Progress progress, long done)
     {
-        using var generator = Runtime.TorchRuntime.Generator(seed, $"synthetic/{split}");
+        using var generator = TorchRuntime.Generator(seed, $"synthetic/{split}");
         long activeSum = 0;
         var writer = new ActivationCacheWriter(context.OutputDir, prefix, schema, rowsPerShard, metadata);
+        Task writing = Task.CompletedTask;
         try
         {
-            for (long written = 0; written < count;)
+            int block = 0;
+            for (long written = 0; written < count; block++)
             {
+                var rows = buffers[block % 2];
                 int n = (int)Math.Min(rows.Capacity, count - written);
-                source.Sample(n, generator, written, rows);
+                source.Sample(n, generator, done + written, rows);   // doc = row number across both splits
                 for (int i = 0; i < n; i++) activeSum += rows.Labels[0][i];
-                writer.WriteAsync(rows).GetAwaiter().GetResult();
+                writing.GetAwaiter().GetResult();
+                writing = Task.Run(() => writer.WriteAsync(rows));
                 written += n;
                 progress.Report(done + written);
             }
+            writing.GetAwaiter().GetResult();
         }
         finally
         {
+            writing.ContinueWith(_ => { }).Wait();   // never dispose the writer under a running write
             writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         return (writer.Shards, (double)activeSum / count);

@@ -52,7 +52,10 @@ public sealed class ShardReader : IAsyncDisposable
         }
     }
 
-    public long RowsIn(int rowGroup) => reader.RowGroups[rowGroup].RowCount;
+    public long RowsIn(int rowGroup) =>
+        rowGroup < reader.RowGroupCount
+            ? reader.RowGroups[rowGroup].RowCount
+            : throw new PipelineException($"{path} has {reader.RowGroupCount} row groups, but row group {rowGroup} was expected; the shard does not match its cache manifest", path);
 
     /// <summary>Reads the activations of one row group into <paramref name="destination"/> (row-major); returns the row count.</summary>
     public async Task<int> ReadActsAsync(int rowGroup, Memory<float> destination)
@@ -72,9 +75,12 @@ public sealed class ShardReader : IAsyncDisposable
                 repetition = new int[count];
             }
             await group.ReadRawAsync(act, destination[..count], definition.AsMemory(0, count), repetition.AsMemory(0, count));
-            for (int r = 0; r < rows; r++)   // every row must be one list of exactly d_in values
+            // Every row must be one list of exactly d_in values, none of them null.
+            for (int r = 0; r < rows; r++)
                 if (repetition[r * dIn] != 0)
                     throw new PipelineException($"{path}: row group {rowGroup} has activation lists of unequal length; the shard is corrupt", path);
+            if (definition.AsSpan(0, count).IndexOfAnyExcept(act.MaxDefinitionLevel) >= 0)
+                throw new PipelineException($"{path}: row group {rowGroup} has null or empty activation lists", path);
             return rows;
         }
         catch (Exception e) when (e is not PipelineException)

@@ -29,6 +29,9 @@ public sealed class ShuffledBatches : IAsyncDisposable
         rng = SplitMix64.For(seed, "shuffled-batches");
         // Room for the requested window, one batch, and the largest row group that may arrive while nearly full.
         capacity = Math.Max(bufferRows, batchSize) + cache.Info.RowsPerRowGroup;
+        if ((long)capacity * d > Array.MaxLength)
+            throw new PipelineException(
+                $"a shuffle buffer of {capacity:N0} rows × {d} dims exceeds one array ({Array.MaxLength:N0} floats); lower shuffle_buffer_rows or batch_size", cache.Dir);
         buffer = new float[(long)capacity * d];
         batch = new float[(long)batchSize * d];
         TotalRows = shards.Sum(s => s.Rows);

@@ -55,8 +55,11 @@ public sealed class StageContext : IDisposable
     /// <summary>Inputs up to this size are hashed on every read (about a second per GB); larger ones get size checks.</summary>
     public const long VerifyHashesUpToBytes = 2_000_000_000;
 
+    /// <summary>"&lt;Stage&gt; &lt;id&gt;": how every line of this item's output starts.</summary>
+    public string Label => $"{Spec.Stage} {Spec.Id}";
+
     /// <summary>A line of the stage's output, labelled with the item it is about.</summary>
-    public void Log(string message) => Console.WriteLine($"{Spec.Stage} {Spec.Id}: {message}");
+    public void Log(string message) => Console.WriteLine($"{Label}: {message}");
 
     public Manifest Commit(JsonObject? info = null) => writer.Commit(Spec, info);
 

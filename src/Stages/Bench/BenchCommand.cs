@@ -21,7 +21,9 @@ public static class BenchCommand
     {
         int d = cl.Int("d-in", 256), f = cl.Int("d-sae", 1024), b = cl.Int("batch", 4096);
         int steps = cl.Int("steps", 10), rounds = cl.Int("rounds", 5), warmup = cl.Int("warmup", 5);
-        var device = TorchRuntime.Resolve(Enum.Parse<DeviceChoice>(cl.Get("device") ?? "Auto", ignoreCase: true));
+        if (!Enum.TryParse<DeviceChoice>(cl.Get("device") ?? "auto", ignoreCase: true, out var choice))
+            throw new PipelineException($"--device must be auto, cpu or cuda, got '{cl.Get("device")}'", "bench");
+        var device = TorchRuntime.Resolve(choice);
         double flops = 10.0 * b * d * f;
         Console.WriteLine($"bench: SAE step vs raw matmul, d_in {d}, d_sae {f}, batch {b}, float32, device {TorchRuntime.Describe(device)}, " +
                           $"GLIBC_TUNABLES={Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "(unset)"}");

@@ -33,6 +33,8 @@ internal sealed class ConfigBinder(string file)
     /// <summary>Errors about this key node's value are reported under <paramref name="path"/> (used for sae_defaults).</summary>
     public void SetDisplayPath(YamlNode keyNode, string path) => displayPaths[keyNode] = path;
 
+    public string? DisplayPath(YamlNode keyNode) => displayPaths.GetValueOrDefault(keyNode);
+
     public ConfigLocation LocationOf(YamlNode node) =>
         commandLineNodes.TryGetValue(node, out var setting)
             ? ConfigLocation.CommandLine(setting)
@@ -250,7 +252,10 @@ internal sealed class ConfigBinder(string file)
     static string UnknownKeyMessage(string key, IEnumerable<string> valid)
     {
         var candidates = valid.ToList();
-        var near = candidates.Select(c => (c, d: Distance(key, c))).Where(x => x.d <= Math.Max(2, key.Length / 4)).OrderBy(x => x.d).FirstOrDefault();
+        // Near: a small edit distance, or a truncation (l1_coef → l1_coefficient).
+        var near = candidates
+            .Select(c => (c, d: key.Length >= 3 && (c.StartsWith(key, StringComparison.Ordinal) || key.StartsWith(c, StringComparison.Ordinal)) ? 0 : Distance(key, c)))
+            .Where(x => x.d <= Math.Max(2, key.Length / 4)).OrderBy(x => x.d).FirstOrDefault();
         return near.c is not null
             ? $"unknown key '{key}' (did you mean '{near.c}'?)"
             : $"unknown key '{key}'; valid keys here: {string.Join(", ", candidates)}";

@@ -19,20 +19,25 @@ public sealed class ConfigValidation
     public string Path { get; }
 
     /// <summary>Whether the key was written in the file (or an override), as opposed to taking its default.</summary>
-    public bool Has(string key) => Find(key) is not null;
+    public bool Has(string key) => Find(key).Value is not null;
 
-    public void Error(string key, string message, string code = ConfigCodes.OutOfRange) =>
-        binder.Report(Find(key) ?? mapping, Join(key), code, message, warning: false);
+    /// <summary>Reports a problem with a key, at the key's value if it was written, else at this record.</summary>
+    public void Error(string key, string message, string code = ConfigCodes.OutOfRange) => Report(key, code, message, warning: false);
 
-    public void Warn(string key, string message) =>
-        binder.Report(Find(key) ?? mapping, Join(key), ConfigCodes.Advice, message, warning: true);
+    public void Warn(string key, string message) => Report(key, ConfigCodes.Advice, message, warning: true);
 
-    string Join(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+    void Report(string key, string code, string message, bool warning)
+    {
+        var (keyNode, value) = Find(key);
+        // A value inherited from sae_defaults is reported once, under its own path and line.
+        string path = keyNode is not null && binder.DisplayPath(keyNode) is { } shown ? shown : Path.Length == 0 ? key : $"{Path}.{key}";
+        binder.Report(value ?? mapping, path, code, message, warning);
+    }
 
-    YamlNode? Find(string key)
+    (YamlNode? Key, YamlNode? Value) Find(string key)
     {
         foreach (var (k, v) in mapping.Children)
-            if (k is YamlScalarNode s && s.Value == key) return v;
-        return null;
+            if (k is YamlScalarNode s && s.Value == key) return (k, v);
+        return (null, null);
     }
 }

@@ -26,7 +26,13 @@ public static class EvaluateSyntheticStage
         var (sae, saeCfg) = SaeLensFormat.Load(saeDir, device);
         using (sae)
         {
-            var truth = Safetensors.Load(Path.Combine(cacheDir, CacheActivationsStage.GroundTruthFile));
+            using (var scope = TorchSharp.torch.NewDisposeScope())
+                if (sae.Parameters.Any(t => !TorchSharp.torch.isfinite(t).all().item<bool>()))
+                    throw new PipelineException($"{Path.Combine(saeDir, SaeLensFormat.WeightsFile)} holds non-finite values", saeDir);
+            string truthPath = Path.Combine(cacheDir, CacheActivationsStage.GroundTruthFile);
+            var truth = Safetensors.Load(truthPath);
+            foreach (var key in new[] { "features", "firing_probability" })
+                if (!truth.ContainsKey(key)) throw new PipelineException($"{truthPath} has no '{key}' tensor; is this a synthetic cache?", truthPath);
             var features = truth["features"];
             if (features.shape[1] != sae.DIn)
                 throw new PipelineException($"the SAE has d_in {sae.DIn} but the planted features have {features.shape[1]} dims", saeDir);
@@ -39,13 +45,14 @@ public static class EvaluateSyntheticStage
             context.Log($"MMCS {scores.Mmcs:F4}, MCC {scores.Mcc:F4}, recovered {scores.FracRecovered * 100:F1}%, " +
                         $"L0 {heldout.L0:F2} (true {heldout.TrueL0:F2}), EV {heldout.ExplainedVariance:F4}, dead {heldout.FracDead * 100:F1}%");
 
+            static JsonNode? N(double v) => SaeBenchEnvelope.Number(v);
             var metrics = new JsonObject
             {
-                ["feature_recovery"] = new JsonObject { ["mmcs"] = scores.Mmcs, ["mcc"] = scores.Mcc, ["frac_recovered"] = scores.FracRecovered },
-                ["sparsity"] = new JsonObject { ["l0"] = heldout.L0, ["true_l0"] = heldout.TrueL0 },
-                ["reconstruction_quality"] = new JsonObject { ["explained_variance"] = heldout.ExplainedVariance, ["mse"] = heldout.Mse },
-                ["shrinkage"] = new JsonObject { ["l2_ratio"] = heldout.L2Ratio, ["relative_reconstruction_bias"] = heldout.RelativeReconstructionBias },
-                ["dead_latents"] = new JsonObject { ["frac_dead"] = heldout.FracDead },
+                ["feature_recovery"] = new JsonObject { ["mmcs"] = N(scores.Mmcs), ["mcc"] = N(scores.Mcc), ["frac_recovered"] = N(scores.FracRecovered) },
+                ["sparsity"] = new JsonObject { ["l0"] = N(heldout.L0), ["true_l0"] = N(heldout.TrueL0) },
+                ["reconstruction_quality"] = new JsonObject { ["explained_variance"] = N(heldout.ExplainedVariance), ["mse"] = N(heldout.Mse) },
+                ["shrinkage"] = new JsonObject { ["l2_ratio"] = N(heldout.L2Ratio), ["relative_reconstruction_bias"] = N(heldout.RelativeReconstructionBias) },
+                ["dead_latents"] = new JsonObject { ["frac_dead"] = N(heldout.FracDead) },
             };
             var details = new JsonArray();
             for (int i = 0; i < scores.MaxCosine.Length; i++)

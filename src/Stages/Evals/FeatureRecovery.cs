@@ -23,7 +23,8 @@ public static class FeatureRecovery
         using var scope = NewDisposeScope();
         var g = trueFeatures.to(float64).cpu();
         var d = directions.to(float64).cpu();
-        var cos = (g / g.norm(dim: 1, keepdim: true)).matmul((d / d.norm(dim: 1, keepdim: true)).t()).contiguous();   // [n, F]
+        // A zero row (e.g. a never-trained latent of a foreign SAE) has cosine 0 with everything, not NaN.
+        var cos = (g / g.norm(dim: 1, keepdim: true).clamp_min(1e-12)).matmul((d / d.norm(dim: 1, keepdim: true).clamp_min(1e-12)).t()).contiguous();   // [n, F]
         int n = (int)cos.shape[0], f = (int)cos.shape[1];
         var (max, argmax) = cos.max(dim: 1);
         double[] maxCosine = MemoryMarshal.Cast<byte, double>(max.contiguous().bytes).ToArray();

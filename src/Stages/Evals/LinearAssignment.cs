@@ -11,6 +11,8 @@ public static class LinearAssignment
     {
         int n = cost.GetLength(0), m = cost.GetLength(1);
         if (n > m) throw new ArgumentException($"need rows ≤ columns, got {n}×{m}; transpose the matrix");
+        foreach (double c in cost)
+            if (!double.IsFinite(c)) throw new ArgumentException("costs must be finite (a NaN would make the search loop forever)");
         // 1-based arrays; column 0 is the virtual start of each augmenting path.
         var u = new double[n + 1];
         var v = new double[m + 1];

@@ -57,5 +57,8 @@ public static class SaeBenchEnvelope
         return $"{h[..8]}-{h[8..12]}-8{h[13..16]}-{variant}{h[17..20]}-{h[20..32]}";
     }
 
+    /// <summary>A metric value: non-finite becomes null, which SAEBench's schema allows (float|null).</summary>
+    public static JsonNode? Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
+
     public static void Write(string path, JsonObject result) => AtomicFile.WriteAllText(path, result.ToJsonString(Json.Options) + "\n");
 }

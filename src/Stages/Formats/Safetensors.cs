@@ -96,7 +96,8 @@ public static class Safetensors
         {
             if (name == MetadataKey)
             {
-                foreach (var (k, v) in node?.AsObject() ?? []) metadata[k] = v?.GetValue<string>() ?? "";
+                if (node is not JsonObject meta) throw Bad(path, "__metadata__ is not an object");
+                foreach (var (k, v) in meta) metadata[k] = v is JsonValue s && s.TryGetValue(out string? text) ? text : v?.ToJsonString() ?? "";
                 continue;
             }
             try
@@ -107,12 +108,12 @@ public static class Safetensors
                 long[] shape = o["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
                 var offsets = o["data_offsets"]!.AsArray();
                 long begin = offsets[0]!.GetValue<long>(), end = offsets[1]!.GetValue<long>();
-                long expected = shape.Aggregate(1L, (a, b) => a * b) * info.Size;
+                long expected = checked(shape.Aggregate(1L, (a, b) => a * b) * info.Size);
                 if (shape.Any(s => s < 0) || begin < 0 || end < begin || end > dataLength || end - begin != expected)
                     throw Bad(path, $"tensor '{name}' ({dtype} [{string.Join(", ", shape)}]) has offsets [{begin}, {end}] that do not match its size or the file ({dataLength} data bytes); the file is truncated or corrupt");
                 entries.Add(new Entry(name, dtype, shape, begin, end));
             }
-            catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or JsonException)
+            catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or JsonException or OverflowException)
             {
                 throw Bad(path, $"tensor '{name}' has a malformed header entry ({e.Message})");
             }
@@ -123,13 +124,14 @@ public static class Safetensors
     /// <summary>Reads every tensor onto the CPU. Tensors are independent of any dispose scope the caller has open.</summary>
     public static Dictionary<string, Tensor> Load(string path)
     {
+        if (!File.Exists(path)) throw new PipelineException($"missing safetensors file {path}", path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         var header = ReadHeader(stream, path);
         var result = new Dictionary<string, Tensor>();
         foreach (var e in header.Tensors)
         {
-            var t = torch.empty(e.Shape, DTypes[e.DType].Type);
             if (e.End - e.Begin > int.MaxValue) throw Bad(path, $"tensor '{e.Name}' is larger than 2 GiB, which TorchSharp cannot address as one span");
+            var t = torch.empty(e.Shape, DTypes[e.DType].Type);
             stream.Seek(header.DataStart + e.Begin, SeekOrigin.Begin);
             stream.ReadExactly(t.bytes);
             result[e.Name] = t.DetachFromDisposeScope();

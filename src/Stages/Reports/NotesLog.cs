@@ -4,8 +4,8 @@ namespace SaePipeline.Reports;
 
 /// <summary>
 /// notes.txt, the experiment log: one entry per build that changed results. Entries are appended, never rewritten.
-/// Each carries a key (report fingerprint + what ran), so a Report rerun after a kill between appending and
-/// committing does not append the same entry twice.
+/// Each carries a key naming the report transition it records, so a Report rerun after a kill between appending
+/// and committing does not append the same entry twice.
 /// </summary>
 public static class NotesLog
 {

@@ -42,13 +42,23 @@ public static class ReportStage
 
         string ranLog = RanLog(context.Root);
         var ran = File.Exists(ranLog) ? File.ReadAllLines(ranLog).Where(l => l.Length > 0).ToList() : [];
-        string entry = NotesEntry(context, p, ran, table);
-        string key = $"{context.Spec.Fingerprint[..12]}-{Hashing.Sha256Hex(string.Join("\n", ran))[..8]}";
-        bool appended = NotesLog.Append(p.NotesFile, key, entry);
-        context.Log(appended ? $"summary in {Path.Combine(context.FinalDir, "summary.md")}, entry appended to {p.NotesFile}"
-                             : $"summary in {Path.Combine(context.FinalDir, "summary.md")} (notes entry {key} already present)");
-        context.Commit(new JsonObject { ["rows"] = rows.Count, ["notes_entry"] = key });
+        string manifestPath = Path.Combine(context.FinalDir, Manifest.FileName);
+        var previous = File.Exists(manifestPath) ? Json.ReadFile<Manifest>(manifestPath) : null;
+        var changes = previous is null ? ["first report in this artifacts folder"] : ParamsDiff.Describe(previous.Params["config"], p.Config);
+
+        // One entry per build that changed something: a changed config or items that ran. (A report rerun only because
+        // the clone moved or an override restated a value changes no result.) The key names this transition, from the
+        // previous report to this one, so a rerun after a kill between appending and committing finds its entry.
+        string summaryPath = Path.Combine(context.FinalDir, "summary.md");
+        if (changes.Count > 0 || ran.Count > 0)
+        {
+            string key = Hashing.Sha256Hex($"{previous?.StartedUtc:O}→{context.Spec.Fingerprint}")[..16];
+            bool appended = NotesLog.Append(p.NotesFile, key, NotesEntry(p, changes, ran, table));
+            context.Log($"summary in {summaryPath}; {(appended ? "entry appended to" : "entry already in")} {p.NotesFile}");
+        }
+        else context.Log($"summary in {summaryPath}; no result changed, so no notes entry");
         if (File.Exists(ranLog)) File.Delete(ranLog);
+        context.Commit(new JsonObject { ["rows"] = rows.Count });
     }
 
     static SummaryRow Row(StageContext context, string name, string release)
@@ -72,14 +82,8 @@ public static class ReportStage
             Path.GetRelativePath(context.Root, evalFile));
     }
 
-    static string NotesEntry(StageContext context, ReportParams p, IReadOnlyList<string> ran, string table)
+    static string NotesEntry(ReportParams p, IReadOnlyList<string> changes, IReadOnlyList<string> ran, string table)
     {
-        var previous = File.Exists(Path.Combine(context.FinalDir, Manifest.FileName))
-            ? Json.ReadFile<Manifest>(Path.Combine(context.FinalDir, Manifest.FileName))
-            : null;
-        var changes = previous is null
-            ? ["first report in this artifacts folder"]
-            : ParamsDiff.Describe(previous.Params["config"], p.Config);
         var text = new StringBuilder()
             .AppendLine($"## {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC · {p.Experiment}")
             .AppendLine($"pipeline: {p.PipelineFile}{(p.Overrides.Count > 0 ? $" -p:Set=\"{string.Join(";", p.Overrides)}\"" : "")}")

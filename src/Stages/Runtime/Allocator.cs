@@ -5,8 +5,8 @@ namespace SaePipeline.Runtime;
 /// <summary>
 /// glibc's malloc returns the large (B×d_sae) tensors of every SAE step to the kernel and faults them in again on the
 /// next step, costing up to 2× on training (dotnet-stack §3). Its tunables are read once at process start, so the
-/// build sets them in the stage's environment (RunStage) and a direct run of a compute command relaunches itself
-/// with them once.
+/// build sets them in each stage's environment (RunStage), and `bench` relaunches itself with them once. Stage
+/// commands are not relaunched: a killed parent would leave a child that still commits its result.
 /// </summary>
 public static class Allocator
 {
@@ -16,10 +16,8 @@ public static class Allocator
 
     const string Marker = "SAE_PIPELINE_ALLOCATOR_SET";
 
-    static readonly HashSet<string> ComputeCommands = ["cache-activations", "train-sae", "evaluate-synthetic", "bench"];
-
     public static bool ShouldRelaunch(string command) =>
-        OperatingSystem.IsLinux() && ComputeCommands.Contains(command) &&
+        OperatingSystem.IsLinux() && command == "bench" &&
         Environment.GetEnvironmentVariable(Marker) is null && Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is null;
 
     public static int Relaunch(string[] args)

@@ -17,7 +17,8 @@ public static class Json
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             WriteIndented = indented,
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            NumberHandling = JsonNumberHandling.Strict,
+            // Training statistics can be NaN (a constant batch has no variance); write them rather than crash.
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
             RespectNullableAnnotations = true,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         };

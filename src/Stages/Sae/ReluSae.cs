@@ -50,7 +50,12 @@ public sealed class ReluSae : IDisposable
             zeros([dIn], device: device).requires_grad_());
     }
 
-    public Tensor Encode(Tensor x) => relu(addmm(b_enc, x - b_dec, W_enc, beta: 1, alpha: 1));
+    /// <remarks>
+    /// Computed as x·W_enc + (b_enc − b_dec·W_enc), the same function as (x − b_dec)·W_enc + b_enc. Written this way,
+    /// autograd reaches b_dec through a d_in-vector instead of through the [B, d_in] input, which saves the sixth
+    /// B×d_in×d_sae matmul (∂(x − b_dec) = ∂pre·W_encᵀ) a training step would otherwise pay: about 17% of its FLOPs.
+    /// </remarks>
+    public Tensor Encode(Tensor x) => relu(addmm(b_enc - b_dec.matmul(W_enc), x, W_enc, beta: 1, alpha: 1));
 
     public Tensor Decode(Tensor f) => addmm(b_dec, f, W_dec, beta: 1, alpha: 1);
 

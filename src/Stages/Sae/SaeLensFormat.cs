@@ -39,15 +39,26 @@ public static class SaeLensFormat
     public static (ReluSae Sae, JsonObject Cfg) Load(string dir, Device device)
     {
         string cfgPath = Path.Combine(dir, CfgFile), weightsPath = Path.Combine(dir, WeightsFile);
-        if (!File.Exists(cfgPath)) throw new PipelineException($"missing {cfgPath}", cfgPath);
-        var cfg = JsonNode.Parse(File.ReadAllText(cfgPath))?.AsObject() ?? throw new PipelineException($"{cfgPath} is not a JSON object", cfgPath);
-        string architecture = cfg["architecture"]?.GetValue<string>() ?? "standard";
-        if (architecture != "standard")
-            throw new PipelineException($"{cfgPath}: architecture '{architecture}' is not supported yet (only 'standard')", cfgPath);
-        if (cfg["apply_b_dec_to_input"]?.GetValue<bool>() == false)
-            throw new PipelineException($"{cfgPath}: apply_b_dec_to_input = false is not supported for standard SAEs yet", cfgPath);
-        int dIn = cfg["d_in"]?.GetValue<int>() ?? throw new PipelineException($"{cfgPath}: no d_in", cfgPath);
-        int dSae = cfg["d_sae"]?.GetValue<int>() ?? throw new PipelineException($"{cfgPath}: no d_sae", cfgPath);
+        foreach (var file in new[] { cfgPath, weightsPath })
+            if (!File.Exists(file)) throw new PipelineException($"{dir} is not an SAE folder in SAELens layout: missing {Path.GetFileName(file)}", file);
+        JsonObject cfg;
+        string architecture;
+        int dIn, dSae;
+        try
+        {
+            cfg = JsonNode.Parse(File.ReadAllText(cfgPath))?.AsObject() ?? throw new PipelineException($"{cfgPath} is not a JSON object", cfgPath);
+            architecture = cfg["architecture"]?.GetValue<string>() ?? "standard";
+            if (architecture != "standard")
+                throw new PipelineException($"{cfgPath}: architecture '{architecture}' is not supported yet (only 'standard')", cfgPath);
+            if (cfg["apply_b_dec_to_input"]?.GetValue<bool>() == false)
+                throw new PipelineException($"{cfgPath}: apply_b_dec_to_input = false is not supported for standard SAEs yet", cfgPath);
+            dIn = cfg["d_in"]?.GetValue<int>() ?? throw new PipelineException($"{cfgPath}: no d_in", cfgPath);
+            dSae = cfg["d_sae"]?.GetValue<int>() ?? throw new PipelineException($"{cfgPath}: no d_sae", cfgPath);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw new PipelineException($"{cfgPath}: not a valid SAELens cfg.json ({e.Message})", cfgPath, e);
+        }
         var tensors = Safetensors.Load(weightsPath);
         Tensor Take(string name, params long[] shape)
         {

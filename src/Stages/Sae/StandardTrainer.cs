@@ -86,10 +86,11 @@ public sealed class StandardTrainer : IDisposable
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var dead = stepsSinceActive.gt(deadAfter).nonzero().flatten();
-        long n = Math.Min(dead.shape[0], x.shape[0]);
+        // An all-zero input row still has error ‖b_dec‖ but no direction to copy: it gets no weight.
+        var error = (x - sae.Decode(sae.Encode(x))).norm(dim: 1, keepdim: false) * x.norm(dim: 1, keepdim: false).gt(0);
+        long n = Math.Min(dead.shape[0], error.gt(0).sum().item<long>());
         if (n == 0) return;
         dead = dead[..(int)n];
-        var error = (x - sae.Decode(sae.Encode(x))).norm(dim: 1, keepdim: false);
         var rows = multinomial(error, n, replacement: false, generator: resampleGenerator);
         var sampled = x.index_select(0, rows);   // [n, d_in]
         var alive = stepsSinceActive.le(deadAfter);

@@ -34,18 +34,23 @@ public static class TrainSaeStage
         using var trainer = new StandardTrainer(sae, cfg, resampleGenerator);
         var batches = ShuffledBatches.Open(cache, CacheActivationsStage.TrainSplit, cfg.BatchSize, cfg.ShuffleBufferRows, seed);
         var log = new TrainingLog(context.OutputDir);
-        var progress = new Progress($"TrainSae {context.Spec.Name}", steps, "steps");
+        var progress = new Progress(context.Label, steps, "steps");
         StepStats? last = null;
+        Task<float[]> pending = Task.FromResult(Array.Empty<float>());
         try
         {
+            // The next batch is read and shuffled on a worker thread while the current step computes; the batch array
+            // is copied into a tensor before that read starts, so one buffer is enough.
+            pending = Task.Run(batches.NextAsync);
             for (long step = 0; step < steps; step++)
             {
-                float[] batch = batches.NextAsync().GetAwaiter().GetResult();
                 bool logNow = step % cfg.LogEverySteps == 0 || step == steps - 1;
                 (double loss, StepStats? stats) result;
                 using (var scope = NewDisposeScope())
                 {
-                    result = trainer.Step(RowTensors.FromRows(batch, cfg.BatchSize, p.DIn).to(device), step, logNow);
+                    var x = RowTensors.FromRows(pending.GetAwaiter().GetResult(), cfg.BatchSize, p.DIn);
+                    if (step + 1 < steps) pending = Task.Run(batches.NextAsync);
+                    result = trainer.Step(x.to(device), step, logNow);
                 }
                 if (!double.IsFinite(result.loss))
                     throw new PipelineException(
@@ -62,8 +67,13 @@ public static class TrainSaeStage
         finally
         {
             log.Dispose();
+            pending.ContinueWith(_ => { }).Wait();   // never dispose the reader under a running prefetch
             batches.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+        using (var scope = NewDisposeScope())
+            if (sae.Parameters.Any(t => !isfinite(t).all().item<bool>()))
+                throw new PipelineException($"the weights are not finite after the last step (lr {cfg.Lr}); lower lr. Nothing was saved",
+                    context.Spec.Id) { Code = "SAE3001" };
         double seconds = context.Elapsed.TotalSeconds;
         double tokensPerSecond = steps * cfg.BatchSize / seconds;
         progress.Done($"{tokensPerSecond:N0} rows/s");

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace SaePipeline.PipelineTests;
+
+/// <summary>What one `dotnet build` printed: exit code, output, and the stage summary lines.</summary>
+public sealed record BuildResult(int ExitCode, string Output, IReadOnlyList<string> Ran, IReadOnlyList<string> UpToDate)
+{
+    /// <summary>Ran items as "Stage/name" (ids carry a hash; names are what a test knows).</summary>
+    public IEnumerable<string> RanNames => Ran.Select(Workspace.StageAndName).Order();
+}
+
+/// <summary>A micro pipeline in a temp folder, built with the repository's real targets.</summary>
+public sealed partial class Workspace : IDisposable
+{
+    public Workspace(string yaml)
+    {
+        Dir = Path.Combine(Path.GetTempPath(), "sae-pipeline-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(Dir);
+        Yaml = yaml;
+    }
+
+    public string Dir { get; }
+    public string PipelineFile => Path.Combine(Dir, "pipeline.yaml");
+    public string Artifacts => Path.Combine(Dir, "artifacts");
+    public string NotesFile => Path.Combine(Dir, "notes.txt");
+
+    public string Yaml
+    {
+        get => File.ReadAllText(PipelineFile);
+        set => File.WriteAllText(PipelineFile, value);
+    }
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public ProcessStartInfo StartInfo(string target, params string[] extra)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepoRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "build", "SaePipeline.slnx", $"-t:{target}", $"-p:Pipeline={PipelineFile}", $"-p:Artifacts={Artifacts}",
+                                  "-nologo", "-v:m", "-tl:off", "-nodeReuse:false" }.Concat(extra))
+            start.ArgumentList.Add(a);
+        return start;
+    }
+
+    public BuildResult Build(string target = "Experiment", params string[] extra)
+    {
+        using var process = Process.Start(StartInfo(target, extra))!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("dotnet build took over 10 minutes:\n" + output);
+        }
+        process.WaitForExit();
+        string text = output.ToString();
+        var ran = Summary().Matches(text).Where(m => m.Groups[3].Value == "ran in").Select(m => $"{m.Groups[1].Value}/{m.Groups[2].Value}").ToList();
+        var upToDate = Summary().Matches(text).Where(m => m.Groups[3].Value == "up to date").Select(m => $"{m.Groups[1].Value}/{m.Groups[2].Value}").ToList();
+        return new BuildResult(process.ExitCode, text, ran, upToDate);
+    }
+
+    /// <summary>"TrainSae/relu-a-1a2b3c4d" → "TrainSae/relu-a"; the report has no hash.</summary>
+    public static string StageAndName(string item) => HashSuffix().Replace(item, "");
+
+    [GeneratedRegex(@"^\s*stage (\w+) (\S+): (ran in|up to date|failed)", RegexOptions.Multiline)]
+    private static partial Regex Summary();
+
+    [GeneratedRegex(@"-[0-9a-f]{8}$")]
+    private static partial Regex HashSuffix();
+
+    static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "SaePipeline.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("SaePipeline.slnx not found above " + AppContext.BaseDirectory);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>Builds share the repository's Release outputs, so they run one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BuildCollection
+{
+    public const string Name = "pipeline builds";
+}

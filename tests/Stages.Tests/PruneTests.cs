@@ -1,0 +1,34 @@
+using SaePipeline.Artifacts;
+using SaePipeline.Config;
+using SaePipeline.Plan;
+
+namespace SaePipeline.Tests;
+
+public sealed class PruneTests
+{
+    [Fact]
+    public void RemovesOnlyOurOwnFoldersThatThePlanNoLongerUses()
+    {
+        using var dir = new TempDir();
+        var loaded = PipelineConfigLoader.Load(dir.File("pipeline.yaml", """
+            synthetic: {n_features: 8, d_in: 4}
+            saes: [{name: a, d_sae: 8}]
+            """));
+        var plan = PipelinePlanner.Build(loaded, Path.Combine(dir.Path, "notes.txt"));
+        string root = Path.Combine(dir.Path, "artifacts");
+        PlanWriter.Write(plan, root, typeof(Commands).Assembly.Location);
+        var current = plan.Items.Single(i => i.Kind == StageKind.TrainSae);
+        string saes = Path.Combine(root, "saes");
+        foreach (var name in new[] { current.Id, "a-0badf00d", "a-0badf00d.tmp-12345-abcdef01", "mine", "a-notahash" })
+            Directory.CreateDirectory(Path.Combine(saes, name));
+        string oldSpec = dir.File("artifacts/.specs/TrainSae/a-0badf00d.json", "{}");
+
+        var listed = Prune.Run(plan, root, dryRun: true);
+        Assert.Equal(5, Directory.EnumerateDirectories(saes).Count());   // a dry run deletes nothing
+        var removed = Prune.Run(plan, root, dryRun: false);
+        Assert.Equal(listed.Select(r => r.Path), removed.Select(r => r.Path));
+        Assert.Equal([current.Id, "a-notahash", "mine"], Directory.EnumerateDirectories(saes).Select(Path.GetFileName).Order());
+        Assert.False(File.Exists(oldSpec));
+        Assert.True(File.Exists(current.SpecPath(root)));
+    }
+}
