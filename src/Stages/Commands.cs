@@ -20,7 +20,7 @@ public static class Commands
           stages status --pipeline <yaml> [options] [--fail-if-stale]     what the next build would run, and why
           stages dag    --pipeline <yaml> [options] [--dot]               the stage graph
           stages prune  --pipeline <yaml> [options] [--dry-run]           delete results the plan no longer uses
-          stages bench  [--d-in N] [--d-sae N] [--batch N] [--steps N]    SAE step vs raw matmul throughput
+          stages bench  [--d-in N] [--d-sae N] [--batch N] [--steps N] [--rounds N] [--device D]   SAE step vs raw matmul rate
         options:
           --artifacts <dir>   output root (default: artifacts/ beside the pipeline file)
           --notes <file>      experiment log (default: notes.txt beside the pipeline file)

@@ -19,8 +19,9 @@ public static class BenchCommand
 {
     public static int Run(CommandLine cl)
     {
-        int d = cl.Int("d-in", 256), f = cl.Int("d-sae", 1024), b = cl.Int("batch", 4096);
-        int steps = cl.Int("steps", 10), rounds = cl.Int("rounds", 5), warmup = cl.Int("warmup", 5);
+        // Defaults: the shapes of the default pipeline.yaml (d_in 256, d_sae 1024, batch 1024).
+        int d = cl.Int("d-in", 256), f = cl.Int("d-sae", 1024), b = cl.Int("batch", 1024);
+        int steps = cl.Int("steps", 20), rounds = cl.Int("rounds", 15), warmup = cl.Int("warmup", 5);
         if (!Enum.TryParse<DeviceChoice>(cl.Get("device") ?? "auto", ignoreCase: true, out var choice))
             throw new PipelineException($"--device must be auto, cpu or cuda, got '{cl.Get("device")}'", "bench");
         var device = TorchRuntime.Resolve(choice);

@@ -4,14 +4,17 @@ namespace SaePipeline.Sae;
 
 /// <summary>
 /// Adam (Kingma &amp; Ba), the update PyTorch's torch.optim.Adam makes: m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g²,
-/// p ← p − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε). Ours rather than TorchSharp's so that trainers can reach the moment
-/// tensors (dead-latent resampling zeroes them for resampled latents) and save them.
+/// p ← p − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε). It is computed in the paper's "efficient" form (§2, last paragraph
+/// before 2.1): p ← p − (lr·√(1−β2ᵗ)/(1−β1ᵗ))·m / (√v + ε·√(1−β2ᵗ)), equal in exact arithmetic and two passes over
+/// the parameters cheaper, which matters because Adam is memory-bound. Ours rather than TorchSharp's so that trainers
+/// can reach the moment tensors (dead-latent resampling zeroes them for resampled latents) and save them.
 /// </summary>
 public sealed class Adam : IDisposable
 {
     readonly IReadOnlyList<Tensor> parameters;
     readonly Tensor[] m, v;
     readonly double beta1, beta2, eps;
+    readonly Tensor oneMinusBeta1;   // lerp_ takes its weight as a tensor
 
     public Adam(IReadOnlyList<Tensor> parameters, double beta1, double beta2, double eps = 1e-8)
     {
@@ -19,6 +22,7 @@ public sealed class Adam : IDisposable
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
+        oneMinusBeta1 = tensor(1 - beta1, float32, parameters[0].device).DetachFromDisposeScope();
         m = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
         v = parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
     }
@@ -35,10 +39,10 @@ public sealed class Adam : IDisposable
         {
             var g = parameters[i].grad;
             if (g is null) continue;
-            m[i].mul_(beta1).add_(g, alpha: 1 - beta1);
+            m[i].lerp_(g, oneMinusBeta1);                        // β1·m + (1−β1)·g in one pass
             v[i].mul_(beta2).addcmul_(g, g, value: 1 - beta2);
-            var denom = v[i].sqrt().div_(Math.Sqrt(bias2)).add_(eps);
-            parameters[i].addcdiv_(m[i], denom, value: -lr / bias1);
+            var denom = v[i].sqrt().add_(eps * Math.Sqrt(bias2));
+            parameters[i].addcdiv_(m[i], denom, value: -lr * Math.Sqrt(bias2) / bias1);
         }
     }
 
@@ -58,5 +62,6 @@ public sealed class Adam : IDisposable
     public void Dispose()
     {
         foreach (var t in m.Concat(v)) t.Dispose();
+        oneMinusBeta1.Dispose();
     }
 }
