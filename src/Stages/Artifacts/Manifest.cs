@@ -27,14 +27,16 @@ public sealed record Manifest
 
     /// <summary>
     /// Reads and checks a manifest: every listed file must exist with the recorded size (always; it is cheap), and,
-    /// when <paramref name="verifyHashes"/>, the recorded sha256. Problems name the file.
+    /// when <paramref name="verifyHashes"/> or the files total at most <paramref name="verifyHashesUpToBytes"/>, the
+    /// recorded sha256. Problems name the file.
     /// </summary>
-    public static Manifest Load(string dir, bool verifyHashes = false)
+    public static Manifest Load(string dir, bool verifyHashes = false, long verifyHashesUpToBytes = -1)
     {
         string path = Path.Combine(dir, FileName);
         if (!File.Exists(path))
             throw new PipelineException($"{dir} is not a finished artifact (no {FileName}); rerun the build to produce it", dir);
         var manifest = Json.ReadFile<Manifest>(path);
+        verifyHashes |= manifest.Files.Sum(f => f.Bytes) <= verifyHashesUpToBytes;
         foreach (var file in manifest.Files)
         {
             string full = Path.Combine(dir, file.Path);
@@ -47,13 +49,6 @@ public sealed record Manifest
                 throw new PipelineException($"{full} does not match the sha256 recorded in {path}; delete {dir} and rerun the build", full);
         }
         return manifest;
-    }
-
-    /// <summary>Total size of the files a folder's manifest lists (0 when there is no manifest).</summary>
-    public static long TotalBytes(string dir)
-    {
-        string path = Path.Combine(dir, FileName);
-        return File.Exists(path) ? Json.ReadFile<Manifest>(path).Files.Sum(f => f.Bytes) : 0;
     }
 }
 

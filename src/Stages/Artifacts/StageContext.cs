@@ -46,7 +46,7 @@ public sealed class StageContext : IDisposable
         if (!Spec.Inputs.TryGetValue(role, out var input))
             throw new PipelineException($"{Spec.Stage} {Spec.Id}: the spec has no input '{role}'", Spec.Id);
         string dir = Path.Combine(Root, input.Output);
-        var manifest = Manifest.Load(dir, verifyHashes: Manifest.TotalBytes(dir) <= VerifyHashesUpToBytes);
+        var manifest = Manifest.Load(dir, verifyHashesUpToBytes: VerifyHashesUpToBytes);
         if (manifest.Fingerprint != input.Fingerprint)
             throw new PipelineException($"{dir} was built from a different spec than {Spec.Id} expects; rerun the build", dir);
         return (dir, manifest);

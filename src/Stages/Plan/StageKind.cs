@@ -9,7 +9,4 @@ public sealed record StageKind(string Target, string Command, string Folder)
     public static readonly StageKind Report = new("Report", "report", "report");
 
     public static readonly IReadOnlyList<StageKind> All = [CacheActivations, TrainSae, EvaluateSynthetic, Report];
-
-    public static StageKind ByCommand(string command) =>
-        All.FirstOrDefault(k => k.Command == command) ?? throw new ArgumentException($"no stage with command '{command}'");
 }
