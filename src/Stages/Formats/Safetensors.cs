@@ -60,7 +60,13 @@ public static class Safetensors
         foreach (var (_, t) in ordered)
         {
             using var cpu = t.detach().cpu().contiguous();
-            stream.Write(cpu.bytes);
+            using var flat = cpu.view(-1);
+            long n = flat.shape[0], chunk = Math.Max(1, ChunkBytes / cpu.ElementSize);
+            for (long start = 0; start < n; start += chunk)
+            {
+                using var part = flat.narrow(0, start, Math.Min(chunk, n - start));
+                stream.Write(part.bytes);
+            }
         }
         stream.Flush(flushToDisk: true);
     }
@@ -125,19 +131,50 @@ public static class Safetensors
     public static Dictionary<string, Tensor> Load(string path)
     {
         if (!File.Exists(path)) throw new PipelineException($"missing safetensors file {path}", path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        using var stream = OpenRead(path);
         var header = ReadHeader(stream, path);
         var result = new Dictionary<string, Tensor>();
-        foreach (var e in header.Tensors)
-        {
-            if (e.End - e.Begin > int.MaxValue) throw Bad(path, $"tensor '{e.Name}' is larger than 2 GiB, which TorchSharp cannot address as one span");
-            var t = torch.empty(e.Shape, DTypes[e.DType].Type);
-            stream.Seek(header.DataStart + e.Begin, SeekOrigin.Begin);
-            stream.ReadExactly(t.bytes);
-            result[e.Name] = t.DetachFromDisposeScope();
-        }
+        foreach (var e in header.Tensors) result[e.Name] = ReadTensor(stream, header, e);
         return result;
     }
+
+    /// <summary>A read stream for <see cref="ReadTensor"/>: sequential, with a small buffer (reads go straight into tensors).</summary>
+    public static FileStream OpenRead(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+
+    /// <summary>
+    /// One tensor, in its file dtype, on the CPU, read straight into the tensor's own memory: no second copy, so a
+    /// checkpoint costs its size in RAM, not twice that. Spans are int-sized, so big tensors are read in chunks.
+    /// </summary>
+    public static Tensor ReadTensor(FileStream stream, Header header, Entry e)
+    {
+        var t = torch.empty(e.Shape, DTypes[e.DType].Type);
+        try
+        {
+            stream.Seek(header.DataStart + e.Begin, SeekOrigin.Begin);
+            using var flat = t.view(-1);
+            long n = flat.shape[0], chunk = ChunkBytes / DTypes[e.DType].Size;
+            for (long start = 0; start < n; start += chunk)
+            {
+                using var part = flat.narrow(0, start, Math.Min(chunk, n - start));
+                stream.ReadExactly(part.bytes);
+            }
+        }
+        catch (EndOfStreamException)
+        {
+            t.Dispose();
+            throw Bad(stream.Name, $"tensor '{e.Name}' ends past the end of the file; the file is truncated");
+        }
+        return t.DetachFromDisposeScope();
+    }
+
+    /// <summary>The torch dtype of a safetensors dtype name (F32, BF16, ...), or null when the format has none.</summary>
+    public static ScalarType? TorchType(string dtype) => DTypes.TryGetValue(dtype, out var info) ? info.Type : null;
+
+    /// <summary>The safetensors dtype name of a torch dtype.</summary>
+    public static string DTypeName(ScalarType type) => DTypes.First(d => d.Value.Type == type).Key;
+
+    const long ChunkBytes = 1 << 30;
 
     static PipelineException Bad(string path, string why) => new($"{path}: not a valid safetensors file: {why}", path);
 }
