@@ -27,8 +27,9 @@ public static class Attention
 
         var scores = q.matmul(k.transpose(-2, -1)).mul_(scale);
         if (softcap is double cap) scores = scores.div_(cap).tanh_().mul_(cap);
-        // -inf is safe: every query sees at least itself, so no row is all masked.
-        scores = scores.masked_fill(mask.Allowed(slidingWindow).logical_not(), double.NegativeInfinity);
+        // The dtype's lowest finite value, as HF uses, not -inf: a padded query on a sliding-window layer can see no key at
+        // all, and -inf would give it NaN weights, which 0·NaN would then spread to every real position through v.
+        scores = scores.masked_fill(mask.Allowed(slidingWindow).logical_not(), finfo(scores.dtype).min);
         var weights = scores.to(ScalarType.Float32).softmax(-1).to(q.dtype);
         return weights.matmul(v);
     }

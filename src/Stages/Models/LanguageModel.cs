@@ -94,6 +94,8 @@ public abstract class LanguageModel : IDisposable
         var hooked = captures.Concat(replacements.Keys).ToList();
         if (!wantsOutput && hooked.Count == 0) throw new PipelineException("a forward pass must ask for logits, the loss or a hook point", "forward");
         int last = request.StopAtLayer ?? (wantsOutput ? dims.NLayers - 1 : hooked.Max(h => h.Layer));
+        if (request.StopAtLayer is not null && hooked.Where(h => h.Layer > last).Select(h => h.Name).FirstOrDefault() is string beyond)
+            throw new PipelineException($"hook point {beyond} lies past StopAtLayer {last}", "forward");
 
         using var scope = NewDisposeScope();
         var ids = inputIds.to(ScalarType.Int64, Device);
