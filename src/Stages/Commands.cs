@@ -3,6 +3,8 @@ using SaePipeline.Artifacts;
 using SaePipeline.Bench;
 using SaePipeline.Config;
 using SaePipeline.Evals;
+using SaePipeline.Models;
+using SaePipeline.Models.Tokenizers;
 using SaePipeline.Plan;
 using SaePipeline.Reports;
 using SaePipeline.Runtime;
@@ -20,7 +22,10 @@ public static class Commands
           stages status --pipeline <yaml> [options] [--fail-if-stale]     what the next build would run, and why
           stages dag    --pipeline <yaml> [options] [--dot]               the stage graph
           stages prune  --pipeline <yaml> [options] [--dry-run]           delete results the plan no longer uses
-          stages bench  [--d-in N] [--d-sae N] [--batch N] [--steps N] [--rounds N] [--device D]   SAE step vs raw matmul rate
+          stages bench  [sae] [--d-in N] [--d-sae N] [--batch N] [--steps N] [--rounds N] [--device D]   SAE step vs raw matmul rate
+          stages bench  lm [--batch N] [--context N] [--layer L] [--rounds N] [--device D]   LM forward tokens/s, fp32 and bf16
+          stages forward <model-folder> --input-ids <ids.npy> [--hook <name>]... --out <file.safetensors> [--dtype float32|bfloat16]
+          stages tokenize <model-or-tokenizer-folder> --texts <in.json> --out <out.json>
         options:
           --artifacts <dir>   output root (default: artifacts/ beside the pipeline file)
           --notes <file>      experiment log (default: notes.txt beside the pipeline file)
@@ -38,7 +43,9 @@ public static class Commands
             case "status": return StatusCommand(cl);
             case "dag": return DagCommand(cl);
             case "prune": return PruneCommand(cl);
-            case "bench": return BenchCommand.Run(cl);
+            case "bench": return cl.Positional is ["lm"] ? LanguageModelBench.Run(cl) : BenchCommand.Run(cl);
+            case "forward": return ForwardCommand.Run(cl);
+            case "tokenize": return TokenizeCommand.Run(cl);
         }
         var stage = StageKind.All.FirstOrDefault(k => k.Command == command)
                     ?? throw new PipelineException($"unknown command '{command}'\n{Usage}", "stages");

@@ -18,14 +18,14 @@ public static class Layers
         return (normed * weight.to(ScalarType.Float32).add(1.0)).to(x.dtype);
     }
 
-    /// <summary>HF's <c>ACT2FN</c> names we support, from a config key's value.</summary>
-    public static Func<Tensor, Tensor> Activation(string name, HfConfig config) => name switch
+    /// <summary>HF's <c>ACT2FN</c> names we support, from a config key's value (errors name <paramref name="configPath"/>).</summary>
+    public static Func<Tensor, Tensor> Activation(string name, string configPath) => name switch
     {
         "gelu" => x => gelu(x),
         // gelu_new (GPT-2's own formula), gelu_fast and gelu_pytorch_tanh are the same tanh approximation (differences ~1e-7).
         "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => x => gelu(x, TorchSharp.Modules.GELU.Approximate.tanh),
         "relu" => x => relu(x),
         "silu" or "swish" => x => silu(x),
-        _ => throw config.Error($"activation '{name}' is not supported (supported: gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu, silu)"),
+        _ => throw new PipelineException($"{configPath}: activation '{name}' is not supported (supported: gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu, silu)", configPath),
     };
 }

@@ -42,17 +42,17 @@ public static partial class ModelLoader
                 case "gpt2":
                 {
                     var c = Gpt2.Config.From(config);
-                    return new Gpt2(c, Layers.Activation(c.Activation, config), weights, dtype, device);
+                    return new Gpt2(c, Layers.Activation(c.Activation, config.Path), weights, dtype, device);
                 }
                 case "gpt_neox":
                 {
                     var c = GptNeoX.Config.From(config);
-                    return new GptNeoX(c, Layers.Activation(c.Activation, config), weights, dtype, device);
+                    return new GptNeoX(c, Layers.Activation(c.Activation, config.Path), weights, dtype, device);
                 }
                 case "gemma2":
                 {
                     var c = Gemma2.Config.From(config);
-                    return new Gemma2(c, Layers.Activation(c.Activation, config), weights, dtype, device);
+                    return new Gemma2(c, Layers.Activation(c.Activation, config.Path), weights, dtype, device);
                 }
                 default:
                     throw new PipelineException(

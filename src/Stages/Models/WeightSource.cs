@@ -1,3 +1,4 @@
+using SaePipeline.Runtime;
 using static TorchSharp.torch;
 
 namespace SaePipeline.Models;
@@ -34,5 +35,26 @@ public sealed class HeaderOnlyWeights(Checkpoint checkpoint) : IWeightSource
     {
         checkpoint.Validate(name, shape);
         return empty(shape, ScalarType.Float32, device: META);
+    }
+}
+
+/// <summary>
+/// Fresh weights for a model we build ourselves (benchmarks; models we pretrain): N(0, 0.02) for matrices and
+/// embeddings (GPT-2's initialisation), 1 for the scale of a LayerNorm, 0 for biases. Seeded, so the same seed gives
+/// the same model.
+/// </summary>
+public sealed class InitialWeights(long seed, ScalarType dtype, Device device) : IWeightSource
+{
+    readonly Generator generator = TorchRuntime.Generator(seed, "initial-weights");
+
+    public bool Contains(string name) => false;
+
+    public Tensor Get(string name, long[] shape)
+    {
+        using var scope = NewDisposeScope();
+        var t = name.EndsWith("bias", StringComparison.Ordinal) ? zeros(shape)
+              : shape.Length == 1 ? ones(shape)
+              : randn(shape, generator: generator).mul_(0.02);
+        return t.to(dtype, device).DetachFromDisposeScope();
     }
 }
