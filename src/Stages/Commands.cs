@@ -4,6 +4,7 @@ using SaePipeline.Bench;
 using SaePipeline.Config;
 using SaePipeline.Evals;
 using SaePipeline.Models;
+using SaePipeline.Models.Prepare;
 using SaePipeline.Models.Tokenizers;
 using SaePipeline.Plan;
 using SaePipeline.Reports;
@@ -17,7 +18,7 @@ public static class Commands
 {
     public const string Usage = """
         usage:
-          stages <stage> <spec.json>        run one stage item (cache-activations, train-sae, evaluate-synthetic, report)
+          stages <stage> <spec.json>        run one stage item (prepare-model, cache-activations, train-sae, evaluate-synthetic, report)
           stages plan   --pipeline <yaml> --stage-program <dll> [options]   validate, write specs and .plan/plan.json
           stages status --pipeline <yaml> [options] [--fail-if-stale]     what the next build would run, and why
           stages dag    --pipeline <yaml> [options] [--dot]               the stage graph
@@ -51,7 +52,8 @@ public static class Commands
                     ?? throw new PipelineException($"unknown command '{command}'\n{Usage}", "stages");
         if (cl.Positional.Count != 1) throw new PipelineException($"usage: stages {command} <spec.json>", "stages");
         using var context = StageContext.Open(cl.Positional[0], stage);
-        if (stage == StageKind.CacheActivations) CacheActivationsStage.Run(context);
+        if (stage == StageKind.PrepareModel) PrepareModelStage.Run(context);
+        else if (stage == StageKind.CacheActivations) CacheActivationsStage.Run(context);
         else if (stage == StageKind.TrainSae) TrainSaeStage.Run(context);
         else if (stage == StageKind.EvaluateSynthetic) EvaluateSyntheticStage.Run(context);
         else ReportStage.Run(context);

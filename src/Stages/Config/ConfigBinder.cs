@@ -22,6 +22,9 @@ internal sealed class ConfigBinder(string file)
     readonly NullabilityInfoContext nullability = new();
 
     public IReadOnlyList<ConfigError> Errors => errors;
+
+    /// <summary>The folder of the file being bound.</summary>
+    public string BaseDirectory => Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
     public bool HasErrors => errors.Any(e => !e.IsWarning);
 
     /// <summary>Marks a node as coming from a <c>-p:Set</c> override, so errors point at the command line.</summary>

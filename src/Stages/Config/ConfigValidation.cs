@@ -18,6 +18,9 @@ public sealed class ConfigValidation
     /// <summary>The key path of the record being validated, e.g. <c>saes.relu-a</c>.</summary>
     public string Path { get; }
 
+    /// <summary>The folder of the config file: relative paths in it are relative to this.</summary>
+    public string BaseDirectory => binder.BaseDirectory;
+
     /// <summary>Whether the key was written in the file (or an override), as opposed to taking its default.</summary>
     public bool Has(string key) => Find(key).Value is not null;
 

@@ -13,6 +13,9 @@ public sealed record PipelineConfig
 
     public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
 
+    /// <summary>A language model (a local HuggingFace checkpoint folder), checked and fingerprinted by PrepareModel.</summary>
+    public ModelConfig? Model { get; init; }
+
     /// <summary>The activation source: planted ground-truth features (sae-anchors §6).</summary>
     public required SyntheticSourceConfig Synthetic { get; init; }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using SaePipeline.Activations;
 using SaePipeline.Config;
 using SaePipeline.Evals;
+using SaePipeline.Models.Prepare;
 using SaePipeline.Reports;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
@@ -12,7 +13,7 @@ namespace SaePipeline.Plan;
 public sealed record PipelinePlan(LoadedConfig Config, IReadOnlyList<PlanItem> Items);
 
 /// <summary>
-/// Turns a validated config into stage items: one activation cache, then per SAE a TrainSae and an EvaluateSynthetic
+/// Turns a validated config into stage items: the model (when pipeline.yaml names one), one activation cache, then per SAE a TrainSae and an EvaluateSynthetic
 /// item, then the report. Each item's params are exactly what its stage reads, so its fingerprint moves only when
 /// something it depends on does.
 /// </summary>
@@ -22,6 +23,14 @@ public static class PipelinePlanner
     {
         var c = loaded.Config;
         var items = new List<PlanItem>();
+
+        if (c.Model is { } model)
+        {
+            // The folder's fingerprint is part of the params: a changed checkpoint reruns PrepareModel and what reads it.
+            string folder = model.ResolvedPath(Path.GetDirectoryName(loaded.Path)!);
+            Add(items, StageKind.PrepareModel, "model",
+                new PrepareModelParams { Source = folder, FolderFingerprint = ModelFolder.Fingerprint(folder), Dtype = model.Dtype }, []);
+        }
 
         var synthetic = c.Synthetic with { Seed = c.Synthetic.Seed ?? c.Seed };
         var cache = Add(items, StageKind.CacheActivations, "synthetic",

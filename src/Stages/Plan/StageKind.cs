@@ -3,10 +3,11 @@ namespace SaePipeline.Plan;
 /// <summary>A stage: its MSBuild target, its command in the stage program, and where its artifacts live.</summary>
 public sealed record StageKind(string Target, string Command, string Folder)
 {
+    public static readonly StageKind PrepareModel = new("PrepareModel", "prepare-model", "models");
     public static readonly StageKind CacheActivations = new("CacheActivations", "cache-activations", "activations");
     public static readonly StageKind TrainSae = new("TrainSae", "train-sae", "saes");
     public static readonly StageKind EvaluateSynthetic = new("EvaluateSynthetic", "evaluate-synthetic", "evals/synthetic_recovery");
     public static readonly StageKind Report = new("Report", "report", "report");
 
-    public static readonly IReadOnlyList<StageKind> All = [CacheActivations, TrainSae, EvaluateSynthetic, Report];
+    public static readonly IReadOnlyList<StageKind> All = [PrepareModel, CacheActivations, TrainSae, EvaluateSynthetic, Report];
 }

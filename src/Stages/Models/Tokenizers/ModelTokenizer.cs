@@ -29,6 +29,14 @@ public sealed class ModelTokenizer(Tokenizer inner, SpecialTokens special, strin
 
     public bool PrependsBos => Special.Bos is not null;
 
+    /// <summary>The largest id the tokenizer can produce; it must be below the model's vocabulary size.</summary>
+    public int MaxId { get; } = inner switch
+    {
+        BpeTokenizer bpe => bpe.Vocabulary.Values.Max(),
+        SentencePieceTokenizer sp => sp.Vocabulary.Values.Concat(sp.SpecialTokens?.Values ?? []).Max(),
+        _ => int.MaxValue,
+    };
+
     /// <summary>The ids of <paramref name="text"/>, with no special tokens added.</summary>
     public IReadOnlyList<int> Encode(string text) =>
         inner.EncodeToIds(normalization is { } form ? text.Normalize(form) : text);
