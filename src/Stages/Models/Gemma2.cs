@@ -63,6 +63,7 @@ public sealed class Gemma2 : LanguageModel
         this.activation = activation;
         int d = config.DModel, v = config.VocabSize, f = config.DMlp, hd = config.HeadDim;
         int qd = config.NHeads * hd, kvd = config.NKvHeads * hd;
+        if (!config.TieWordEmbeddings) throw new ArgumentException("Gemma-2 ties its unembedding to embed_tokens; tie_word_embeddings: false is not supported");
         if (config.NHeads % config.NKvHeads != 0)
             throw new ArgumentException($"num_attention_heads {config.NHeads} is not a multiple of num_key_value_heads {config.NKvHeads}");
         rotary = new Rotary(hd, config.RopeTheta);
@@ -80,7 +81,6 @@ public sealed class Gemma2 : LanguageModel
                 Weight(b + "post_feedforward_layernorm.weight", d));
         }).ToArray();
         finalNorm = Weight("model.norm.weight", d);
-        if (!config.TieWordEmbeddings) throw new ArgumentException("Gemma-2 ties its unembedding to embed_tokens; tie_word_embeddings: false is not supported");
         // HF multiplies by torch.tensor(√d, dtype=compute dtype): the rounded scalar, which matters in bfloat16.
         embedScale = tensor(Math.Sqrt(d), ScalarType.Float32).to(dtype, device);
         Dims = new ModelDims

@@ -35,7 +35,7 @@ public sealed class PrepareModelTests
         Assert.Equal(0, Commands.Run(item.Kind.Command, [item.SpecPath(root)]));
 
         var model = PreparedModel.Open(item.OutputDir(root));
-        Assert.Equal(("gemma2", 3, 64, 4, 128, 97), (model.Architecture, model.NLayers, model.DModel, model.NHeads, model.DMlp, model.VocabSize));
+        Assert.Equal(("gemma2", 3, 64, 4, 128, 97), (model.Dims.Architecture, model.Dims.NLayers, model.Dims.DModel, model.Dims.NHeads, model.Dims.DMlp, model.Dims.VocabSize));
         Assert.Equal("bfloat16", model.Dtype);
         Assert.Equal(new Dictionary<string, int> { ["F32"] = 35 }, model.StoredDtypes);
         Assert.Equal("blocks.{0..2}.hook_resid_pre|hook_attn_out|hook_mlp_out|hook_resid_post", model.HookPoints);

@@ -43,12 +43,7 @@ public static class PrepareModelStage
         {
             Source = p.Source,
             FolderFingerprint = fingerprint,
-            Architecture = dims.Architecture,
-            NLayers = dims.NLayers,
-            DModel = dims.DModel,
-            NHeads = dims.NHeads,
-            DMlp = dims.DMlp,
-            VocabSize = dims.VocabSize,
+            Dims = dims,
             Parameters = parameters,
             StoredDtypes = stored,
             Dtype = p.Dtype == ModelDtype.Bfloat16 ? "bfloat16" : "float32",
@@ -60,6 +55,6 @@ public static class PrepareModelStage
             PadTokenId = tokenizer?.Special.Pad,
         };
         AtomicFile.WriteAllText(Path.Combine(context.OutputDir, PreparedModel.FileName), Json.Serialize(model));
-        context.Commit((JsonObject)Json.ToNode(new { model.Architecture, model.NLayers, model.DModel, model.VocabSize, model.Parameters, model.Dtype, model.StoredDtypes }));
+        context.Commit((JsonObject)Json.ToNode(new { dims.Architecture, dims.NLayers, dims.DModel, dims.VocabSize, model.Parameters, model.Dtype, model.StoredDtypes }));
     }
 }

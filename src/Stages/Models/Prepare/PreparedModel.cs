@@ -13,12 +13,9 @@ public sealed record PreparedModel
 
     public required string Source { get; init; }
     public required string FolderFingerprint { get; init; }
-    public required string Architecture { get; init; }
-    public required int NLayers { get; init; }
-    public required int DModel { get; init; }
-    public required int NHeads { get; init; }
-    public required int DMlp { get; init; }
-    public required int VocabSize { get; init; }
+    /// <summary>Architecture and sizes, as config.json gives them.</summary>
+    public required ModelDims Dims { get; init; }
+
     public required long Parameters { get; init; }
 
     /// <summary>Stored weight dtypes and how many tensors have each (e.g. {"F32": 148}).</summary>
