@@ -49,7 +49,7 @@ public sealed class ModelGoldenTests
         using var scope = NewDisposeScope();
         var golden = Golden.Load(fixture);
         var hfBf16 = Safetensors.Load(Fixtures.Shared(fixture, "golden", "goldens.safetensors")).GetValueOrDefault("logits_bf16_compute")
-                     ?? NpyTensor(Fixtures.Shared(fixture, "golden", "logits_bf16_compute.npy"));
+                     ?? Npy.Read(Fixtures.Shared(fixture, "golden", "logits_bf16_compute.npy"));
         double hfError = MaxAbsDiff(hfBf16, golden.Logits);
         using var model = ModelLoader.Load(Fixtures.Shared(fixture, "model"), ScalarType.BFloat16, CPU);
         using var result = model.Forward(golden.InputIds, null, new ForwardRequest { Logits = true, Loss = true });
@@ -61,12 +61,6 @@ public sealed class ModelGoldenTests
 
     internal static double MaxAbsDiff(Tensor a, Tensor b) =>
         (a.to(ScalarType.Float64) - b.to(ScalarType.Float64)).abs().max().item<double>();
-
-    static Tensor NpyTensor(string path)
-    {
-        var (shape, values) = Npy.Read(path);
-        return tensor(values.Select(v => (float)v).ToArray()).view(shape);
-    }
 }
 
 /// <summary>One fixture's goldens (goldens.safetensors holds the .npy arrays under the same names).</summary>
