@@ -19,8 +19,8 @@ namespace SaePipeline.Models.Tokenizers;
 /// </summary>
 public static partial class TokenizerLoader
 {
-    /// <summary>GPT-2's pre-tokenizer pattern (OpenAI encoder.py; HF ByteLevel with use_regex).</summary>
-    const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
+    /// <summary>GPT-2's pre-tokenizer pattern (OpenAI encoder.py; HF ByteLevel with use_regex); BpeTrainer splits with it too.</summary>
+    internal const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
     public static ModelTokenizer Load(string folder)
     {
@@ -153,5 +153,5 @@ public static partial class TokenizerLoader
     }
 
     [GeneratedRegex(Gpt2Pattern)]
-    private static partial Regex Gpt2Regex();
+    internal static partial Regex Gpt2Regex();
 }
