@@ -59,7 +59,7 @@ public sealed class ConfigOverrideTests
     public void OverrideCreatesANestedSection()
     {
         var c = Load("synthetic.firing.mean_active=3").Config;
-        Assert.Equal(3, c.Synthetic.Firing.MeanActive);
+        Assert.Equal(3, c.Synthetic!.Firing.MeanActive);
     }
 
     [Fact]

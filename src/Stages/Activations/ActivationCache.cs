@@ -28,6 +28,19 @@ public sealed record ActivationCacheInfo
     public JsonObject? Source { get; init; }
 
     public double? RowsPerSecond { get; init; }
+
+    /// <summary>Model caches: class names of label columns that are not ints; a row's code indexes this list.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? LabelClasses { get; init; }
+
+    /// <summary>Model caches: tokens per packed row (corpus) or the truncation length (labelled), BOS included.</summary>
+    public int? Context { get; init; }
+
+    /// <summary>Model caches: the BOS/EOS/PAD ids, so later stages can leave those positions out.</summary>
+    public Models.Tokenizers.SpecialTokens? SpecialTokens { get; init; }
+
+    /// <summary>Model caches: tokens stored, over all splits, and how fast they were computed and written.</summary>
+    public long? Tokens { get; init; }
+    public double? TokensPerSecond { get; init; }
 }
 
 /// <summary>A finished activation cache folder: its manifest info and where its shards are.</summary>

@@ -36,8 +36,10 @@ public sealed class ShardReader : IAsyncDisposable
         {
             var reader = await ParquetReader.CreateAsync(stream);
             var act = reader.Schema.GetDataFields().FirstOrDefault(f => f.Path.ToString().StartsWith(ActivationSchema.ActColumn, StringComparison.Ordinal));
-            if (act is null || act.ClrType != typeof(float) || act.MaxRepetitionLevel != 1)
-                throw new PipelineException($"{path}: no '{ActivationSchema.ActColumn}' column of type list<float>; this is not an activation shard", path);
+            bool isList = act is { ClrType: var t, MaxRepetitionLevel: 1 } && t == typeof(float);
+            bool isBf16 = act is { ClrType: var b, MaxRepetitionLevel: 0 } && (b == typeof(byte[]) || b == typeof(ReadOnlyMemory<byte>));
+            if (act is null || !(isList || isBf16))
+                throw new PipelineException($"{path}: no '{ActivationSchema.ActColumn}' column of type list<float> or bf16 bytes; this is not an activation shard", path);
             return new ShardReader(path, stream, reader, act, dIn);
         }
         catch (Exception e) when (e is not PipelineException)
@@ -64,6 +66,7 @@ public sealed class ShardReader : IAsyncDisposable
         {
             using var group = reader.OpenRowGroupReader(rowGroup);
             int rows = checked((int)group.RowCount);
+            if (act.MaxRepetitionLevel == 0) return await ReadBFloat16Async(group, rows, destination, rowGroup);
             long values = group.GetMetadata(act)?.MetaData?.NumValues ?? -1;
             if (values != (long)rows * dIn)
                 throw new PipelineException(
@@ -87,6 +90,21 @@ public sealed class ShardReader : IAsyncDisposable
         {
             throw Corrupt(path, e);
         }
+    }
+
+    /// <summary>bfloat16 shards: one 2·d-byte value per row, widened to float32.</summary>
+    async Task<int> ReadBFloat16Async(ParquetRowGroupReader group, int rows, Memory<float> destination, int rowGroup)
+    {
+        var packed = new byte[]?[rows];
+        await group.ReadAsync(act, packed.AsMemory());
+        for (int r = 0; r < rows; r++)
+        {
+            if (packed[r] is not { } bytes || bytes.Length != 2 * dIn)
+                throw new PipelineException(
+                    $"{path}: row group {rowGroup} row {r} holds {packed[r]?.Length ?? 0} bytes of bf16 activations, expected {2 * dIn}; the shard is corrupt or was written with another d_in", path);
+            BFloat16.Decode(bytes, destination.Span.Slice(r * dIn, dIn));
+        }
+        return rows;
     }
 
     /// <summary>Reads every column of one row group.</summary>

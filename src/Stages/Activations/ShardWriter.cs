@@ -41,6 +41,18 @@ public sealed class ShardWriter : IAsyncDisposable
         await group.WriteAsync<int>(schema.Token, rows.Token.AsMemory(0, n), null, null, default);
         for (int i = 0; i < schema.Labels.Count; i++)
             await group.WriteAsync<int>(schema.Labels[i], rows.Labels[i].AsMemory(0, n), null, null, default);
+        if (schema.Dtype == ActivationSchema.BFloat16)
+        {
+            var packed = new byte[n][];
+            for (int r = 0; r < n; r++)
+            {
+                packed[r] = new byte[2 * d];
+                BFloat16.Encode(rows.Acts.AsSpan(r * d, d), packed[r]);
+            }
+            await group.WriteAsync(schema.ActBytes, packed, null);
+            Rows += n;
+            return;
+        }
         int values = n * d;
         if (definition.Length < values)
         {

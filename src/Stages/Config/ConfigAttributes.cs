@@ -57,3 +57,13 @@ public interface IValidatedConfig
 {
     void Validate(ConfigValidation validation);
 }
+
+/// <summary>
+/// Implemented by config records that may also be written as one scalar (<c>model: builtin:tiny</c>): the scalar
+/// stands for a mapping with a single key. Called on a default instance.
+/// </summary>
+public interface IScalarShorthand
+{
+    /// <summary>The key and value the scalar stands for.</summary>
+    (string Key, string Value) Expand(string scalar);
+}

@@ -19,6 +19,7 @@ internal sealed class ConfigBinder(string file)
     readonly HashSet<string> reported = [];
     readonly Dictionary<YamlNode, string> commandLineNodes = new(ReferenceEqualityComparer.Instance);
     readonly Dictionary<YamlNode, string> displayPaths = new(ReferenceEqualityComparer.Instance);
+    readonly Dictionary<YamlNode, YamlNode> standIns = new(ReferenceEqualityComparer.Instance);   // expanded shorthand → the scalar written
     readonly NullabilityInfoContext nullability = new();
 
     public IReadOnlyList<ConfigError> Errors => errors;
@@ -39,6 +40,7 @@ internal sealed class ConfigBinder(string file)
     public string? DisplayPath(YamlNode keyNode) => displayPaths.GetValueOrDefault(keyNode);
 
     public ConfigLocation LocationOf(YamlNode node) =>
+        standIns.TryGetValue(node, out var written) ? LocationOf(written) :
         commandLineNodes.TryGetValue(node, out var setting)
             ? ConfigLocation.CommandLine(setting)
             : new ConfigLocation(file, (int)node.Start.Line, (int)node.Start.Column);
@@ -145,6 +147,19 @@ internal sealed class ConfigBinder(string file)
         }
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
             return TryBindList(node, type.GetGenericArguments()[0], path, property, out value);
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) && type.GetGenericArguments()[0] == typeof(string))
+            return TryBindDictionary(node, type.GetGenericArguments()[1], path, out value);
+        if (type.IsClass && node is YamlScalarNode { Value: { } written } && typeof(IScalarShorthand).IsAssignableFrom(type))
+        {
+            // model: builtin:tiny  ≡  model: {builtin: tiny}
+            var (key, expanded) = ((IScalarShorthand)Activator.CreateInstance(type)!).Expand(written);
+            var keyNode = new YamlScalarNode(key);
+            var valueNode = new YamlScalarNode(expanded);
+            var mapping = new YamlMappingNode { { keyNode, valueNode } };
+            foreach (var n in new YamlNode[] { keyNode, valueNode, mapping }) standIns[n] = node;
+            value = BindRecord(mapping, type, path);
+            return value is not null;
+        }
         if (type.IsClass)
         {
             value = BindRecord(node, type, path);
@@ -175,6 +190,32 @@ internal sealed class ConfigBinder(string file)
             ok = false;
         }
         value = list;
+        return ok;
+    }
+
+    /// <summary>A mapping from names to values (e.g. <c>datasets:</c>, <c>columns:</c>), keys in file order.</summary>
+    bool TryBindDictionary(YamlNode node, Type element, string path, out object? value)
+    {
+        value = null;
+        if (node is not YamlMappingNode mapping)
+        {
+            Report(node, path, ConfigCodes.WrongType, $"expected a mapping, got {Describe(node)}");
+            return false;
+        }
+        var dictionary = (System.Collections.IDictionary)Activator.CreateInstance(typeof(OrderedDictionary<,>).MakeGenericType(typeof(string), element))!;
+        bool ok = true;
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { Length: > 0 } key })
+            {
+                Report(keyNode, path, ConfigCodes.WrongType, "keys must be plain names");
+                ok = false;
+                continue;
+            }
+            if (TryBindValue(valueNode, element, Join(path, key), null, out var bound)) dictionary[key] = bound;
+            else ok = false;
+        }
+        value = dictionary;
         return ok;
     }
 

@@ -1,7 +1,7 @@
 namespace SaePipeline.Config;
 
 /// <summary>pipeline.yaml: one experiment. Keys are the snake_case names of these properties.</summary>
-public sealed record PipelineConfig
+public sealed record PipelineConfig : IValidatedConfig
 {
     /// <summary>Experiment name; the SAEBench <c>sae_lens_release_id</c> of every evaluation it writes.</summary>
     [Pattern(Names.Regex, Names.Description)]
@@ -13,17 +13,45 @@ public sealed record PipelineConfig
 
     public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
 
-    /// <summary>A language model (a local HuggingFace checkpoint folder), checked and fingerprinted by PrepareModel.</summary>
+    /// <summary>The language model: a local checkpoint folder, or a built-in model PrepareModel pretrains.</summary>
     public ModelConfig? Model { get; init; }
 
-    /// <summary>The activation source: planted ground-truth features (sae-anchors §6).</summary>
-    public required SyntheticSourceConfig Synthetic { get; init; }
+    /// <summary>What CacheActivations takes from the model; the SAEs train on its corpus cache.</summary>
+    public ActivationsConfig? Activations { get; init; }
+
+    /// <summary>Text data sets by name: local files, or built-in generators with settings.</summary>
+    public IReadOnlyDictionary<string, DatasetConfig> Datasets { get; init; } = new Dictionary<string, DatasetConfig>();
+
+    /// <summary>
+    /// Planted ground-truth features (sae-anchors §6) instead of a model: the SAEs train on them and EvaluateSynthetic
+    /// scores recovery. A pipeline has either this or <c>activations</c>.
+    /// </summary>
+    public SyntheticSourceConfig? Synthetic { get; init; }
 
     /// <summary>The SAEs to train. <c>sae_defaults</c> (a mapping with the same keys) fills keys an entry leaves out.</summary>
     [MinCount(1)]
     public required IReadOnlyList<SaeConfig> Saes { get; init; }
 
     public EvalsConfig Evals { get; init; } = new();
+
+    public void Validate(ConfigValidation v)
+    {
+        if ((Synthetic is null) == (Activations is null))
+            v.Error(Synthetic is null ? "activations" : "synthetic",
+                "the SAEs train on one source: either synthetic (planted features) or activations (from the model)", ConfigCodes.Inconsistent);
+        if (Activations is not null && Model is null)
+            v.Error("model", "activations come from a model: add model: builtin:tiny or model: {path: <checkpoint folder>}", ConfigCodes.MissingRequired);
+        foreach (var name in Datasets.Keys.Where(n => !System.Text.RegularExpressions.Regex.IsMatch(n, Names.Regex)))
+            v.Error("datasets", $"'{name}' is not a valid data set name: use {Names.Description}");
+        if (Activations is { } a)
+        {
+            foreach (var name in a.Labelled.Prepend(a.Corpus))
+                if (Plan.DatasetResolver.KindOf(this, name) is (null, { } problem))
+                    v.Error("activations", problem, ConfigCodes.Inconsistent);
+                else if (a.Labelled.Contains(name) && Plan.DatasetResolver.KindOf(this, name).Kind == Data.DatasetKind.Text.Name)
+                    v.Error("activations", $"'{name}' is a plain text data set; labelled caches need labels (bias_in_bios, amazon_reviews, ...)", ConfigCodes.Inconsistent);
+        }
+    }
 }
 
 public enum DeviceChoice { Auto, Cpu, Cuda }

@@ -29,7 +29,7 @@ public static class EvaluateSyntheticStage
             using (var scope = TorchSharp.torch.NewDisposeScope())
                 if (sae.Parameters.Any(t => !TorchSharp.torch.isfinite(t).all().item<bool>()))
                     throw new PipelineException($"{Path.Combine(saeDir, SaeLensFormat.WeightsFile)} holds non-finite values", saeDir);
-            string truthPath = Path.Combine(cacheDir, CacheActivationsStage.GroundTruthFile);
+            string truthPath = Path.Combine(cacheDir, SyntheticCache.GroundTruthFile);
             var truth = Safetensors.Load(truthPath);
             foreach (var key in new[] { "features", "firing_probability" })
                 if (!truth.ContainsKey(key)) throw new PipelineException($"{truthPath} has no '{key}' tensor; is this a synthetic cache?", truthPath);

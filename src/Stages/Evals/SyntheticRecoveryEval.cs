@@ -29,7 +29,7 @@ public static class SyntheticRecoveryEval
             for (int group = 0; group < reader.RowGroupCount; group++)
             {
                 int n = await reader.ReadActsAsync(group, acts);
-                await reader.ReadLabelAsync(group, CacheActivationsStage.NActiveColumn, nActive);
+                await reader.ReadLabelAsync(group, SyntheticCache.NActiveColumn, nActive);
                 sums.Add(sae, acts, nActive, n, device);   // synchronous: grad mode is per thread, awaits may switch threads
             }
         }

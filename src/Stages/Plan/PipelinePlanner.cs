@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using SaePipeline.Activations;
 using SaePipeline.Config;
 using SaePipeline.Evals;
+using SaePipeline.Models;
+using SaePipeline.Models.Builtin;
 using SaePipeline.Models.Prepare;
 using SaePipeline.Reports;
 using SaePipeline.Runtime;
@@ -13,39 +15,82 @@ namespace SaePipeline.Plan;
 public sealed record PipelinePlan(LoadedConfig Config, IReadOnlyList<PlanItem> Items);
 
 /// <summary>
-/// Turns a validated config into stage items: the model (when pipeline.yaml names one), one activation cache, then per SAE a TrainSae and an EvaluateSynthetic
-/// item, then the report. Each item's params are exactly what its stage reads, so its fingerprint moves only when
-/// something it depends on does.
+/// Turns a validated config into stage items: the model (when pipeline.yaml names one); the activation caches (the
+/// planted-feature source, or the model's corpus cache and one cache per labelled data set); per SAE a TrainSae item
+/// (and an EvaluateSynthetic item on planted features); then the report. Each item's params are exactly what its
+/// stage reads, so its fingerprint moves only when something it depends on does.
 /// </summary>
 public static class PipelinePlanner
 {
     public static PipelinePlan Build(LoadedConfig loaded, string notesFile)
     {
         var c = loaded.Config;
+        string baseDir = Path.GetDirectoryName(loaded.Path)!;
         var items = new List<PlanItem>();
 
-        if (c.Model is { } model)
+        PlanItem? model = null;
+        int dModel = 0;
+        if (c.Model is { } m)
         {
-            // The folder's fingerprint is part of the params: a changed checkpoint reruns PrepareModel and what reads it.
-            string folder = model.ResolvedPath(Path.GetDirectoryName(loaded.Path)!);
-            Add(items, StageKind.PrepareModel, "model",
-                new PrepareModelParams { Source = folder, FolderFingerprint = ModelFolder.Fingerprint(folder), Dtype = model.Dtype }, []);
+            PrepareModelParams prepare;
+            if (m.Builtin is { } preset)
+            {
+                var spec = BuiltinModels.Find(preset)!;
+                prepare = new PrepareModelParams { Builtin = spec, Seed = m.Seed ?? c.Seed, Dtype = m.Dtype, Device = c.Device };
+                dModel = spec.DModel;
+            }
+            else
+            {
+                // The folder's fingerprint is part of the params: a changed checkpoint reruns PrepareModel and what reads it.
+                string folder = m.ResolvedPath(baseDir);
+                prepare = new PrepareModelParams { Source = folder, FolderFingerprint = ContentFingerprint.Folder(folder), Dtype = m.Dtype };
+                dModel = HfConfig.Read(folder).Int("hidden_size", "n_embd", "d_model");
+            }
+            model = Add(items, StageKind.PrepareModel, "model", prepare, []);
         }
 
-        var synthetic = c.Synthetic with { Seed = c.Synthetic.Seed ?? c.Seed };
-        var cache = Add(items, StageKind.CacheActivations, "synthetic",
-            new CacheActivationsParams { Source = ActivationSource.Synthetic, Synthetic = synthetic }, []);
+        PlanItem saeCache;
+        int dIn;
+        if (c.Synthetic is { } syntheticConfig)
+        {
+            var synthetic = syntheticConfig with { Seed = syntheticConfig.Seed ?? c.Seed };
+            saeCache = Add(items, StageKind.CacheActivations, "synthetic",
+                new CacheActivationsParams { Source = ActivationSource.Synthetic, Synthetic = synthetic }, []);
+            dIn = synthetic.DIn;
+        }
+        else
+        {
+            var a = c.Activations!;
+            var settings = new ModelCacheSettings
+            {
+                Hook = a.Hook, Context = a.Context, Dtype = a.Dtype, BatchRows = a.BatchRows,
+                RowsPerShard = a.RowsPerShard, RowsPerRowGroup = a.RowsPerRowGroup, Device = c.Device,
+            };
+            saeCache = Add(items, StageKind.CacheActivations, a.Corpus,
+                new CacheActivationsParams
+                {
+                    Source = ActivationSource.Corpus, Model = settings, Dataset = DatasetResolver.Resolve(c, a.Corpus, baseDir),
+                    NTokens = a.NTokens, NHeldoutTokens = a.NHeldoutTokens,
+                },
+                new() { ["model"] = model! });
+            foreach (var name in a.Labelled)
+                Add(items, StageKind.CacheActivations, name,
+                    new CacheActivationsParams { Source = ActivationSource.Labelled, Model = settings, Dataset = DatasetResolver.Resolve(c, name, baseDir) },
+                    new() { ["model"] = model! });
+            dIn = dModel;
+        }
 
         var reportInputs = new Dictionary<string, PlanItem>();
         foreach (var sae in c.Saes)
         {
             var train = Add(items, StageKind.TrainSae, sae.Name,
-                new TrainSaeParams { Sae = sae with { Seed = sae.Seed ?? c.Seed }, DIn = synthetic.DIn, Device = c.Device },
-                new() { ["activations"] = cache });
+                new TrainSaeParams { Sae = sae with { Seed = sae.Seed ?? c.Seed }, DIn = dIn, Device = c.Device },
+                new() { ["activations"] = saeCache });
+            reportInputs[$"sae/{sae.Name}"] = train;
+            if (c.Synthetic is null) continue;
             var eval = Add(items, StageKind.EvaluateSynthetic, sae.Name,
                 new EvaluateSyntheticParams { SaeName = sae.Name, Release = c.Name, Settings = c.Evals.SyntheticRecovery, Device = c.Device },
-                new() { ["sae"] = train, ["activations"] = cache });
-            reportInputs[$"sae/{sae.Name}"] = train;
+                new() { ["sae"] = train, ["activations"] = saeCache });
             reportInputs[$"eval/{sae.Name}"] = eval;
         }
 

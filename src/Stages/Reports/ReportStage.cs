@@ -21,24 +21,42 @@ public static class ReportStage
     public static void Run(StageContext context)
     {
         var p = context.Params<ReportParams>();
-        var rows = p.Saes.Select(name => Row(context, name, p.Experiment)).ToList();
-        string table = SummaryTable.Markdown(rows);
-
-        var summary = new StringBuilder()
-            .AppendLine($"# {p.Experiment}: synthetic feature recovery")
-            .AppendLine()
-            .AppendLine($"Pipeline `{p.PipelineFile}`{(p.Overrides.Count > 0 ? $" with `{string.Join(" ", p.Overrides)}`" : "")}, report of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.")
-            .AppendLine()
-            .Append(table)
-            .AppendLine()
-            .AppendLine(string.Join("\n", rows.Select(r => $"- {r.Sae}: [{Path.GetFileName(r.EvalFile)}](../{r.EvalFile})")))
-            .AppendLine()
-            .AppendLine("★ best MMCS. MMCS: mean over planted features of the best cosine with a decoder row (chance ≈ √(2 ln d_sae / d_in)); " +
-                        "MCC: the same under a one-to-one matching; recovered: planted features with best cosine ≥ the configured threshold; " +
-                        "L0 on held-out rows with the true mean L0 in parentheses; dead: latents that never fire on held-out rows; " +
-                        "l2 ratio: mean ‖x̂‖/‖x‖ (below 1 = shrinkage).");
+        bool synthetic = p.Saes.All(name => context.Spec.Inputs.ContainsKey($"eval/{name}"));
+        var summary = new StringBuilder();
+        string table;
+        if (synthetic)
+        {
+            var rows = p.Saes.Select(name => Row(context, name, p.Experiment)).ToList();
+            table = SummaryTable.Markdown(rows);
+            Header(summary, p, "synthetic feature recovery")
+                .Append(table)
+                .AppendLine()
+                .AppendLine(string.Join("\n", rows.Select(r => $"- {r.Sae}: [{Path.GetFileName(r.EvalFile)}](../{r.EvalFile})")))
+                .AppendLine()
+                .AppendLine("★ best MMCS. MMCS: mean over planted features of the best cosine with a decoder row (chance ≈ √(2 ln d_sae / d_in)); " +
+                            "MCC: the same under a one-to-one matching; recovered: planted features with best cosine ≥ the configured threshold; " +
+                            "L0 on held-out rows with the true mean L0 in parentheses; dead: latents that never fire on held-out rows; " +
+                            "l2 ratio: mean ‖x̂‖/‖x‖ (below 1 = shrinkage).");
+            AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.json"), Json.Serialize(rows));
+        }
+        else
+        {
+            var rows = p.Saes.Select(name =>
+            {
+                var (saeDir, manifest) = context.Input($"sae/{name}");
+                var cfg = JsonNode.Parse(File.ReadAllText(Path.Combine(saeDir, Sae.SaeLensFormat.CfgFile)));
+                return TrainingRow.From(name, manifest.Info, cfg);
+            }).ToList();
+            table = TrainingTable.Markdown(rows);
+            Header(summary, p, "SAEs on language-model activations")
+                .Append(table)
+                .AppendLine()
+                .AppendLine("Training statistics of each SAE's last logged batch: L0 (mean active latents per token), explained variance " +
+                            "(1 − Σ‖x − x̂‖² / Σ‖x − x̄‖²), mse (mean over tokens of Σ_d (x − x̂)²), dead (latents silent for the last " +
+                            "dead_window_steps). Held-out evaluations (core, SCR, TPP, sparse probing) are added by their stages.");
+            AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.json"), Json.Serialize(rows));
+        }
         AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.md"), summary.ToString());
-        AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.json"), Json.Serialize(rows));
 
         string ranLog = RanLog(context.Root);
         var ran = File.Exists(ranLog) ? File.ReadAllLines(ranLog).Where(l => l.Length > 0).ToList() : [];
@@ -58,8 +76,14 @@ public static class ReportStage
         }
         else context.Log($"summary in {summaryPath}; no result changed, so no notes entry");
         if (File.Exists(ranLog)) File.Delete(ranLog);
-        context.Commit(new JsonObject { ["rows"] = rows.Count });
+        context.Commit(new JsonObject { ["rows"] = p.Saes.Count });
     }
+
+    static StringBuilder Header(StringBuilder summary, ReportParams p, string what) => summary
+        .AppendLine($"# {p.Experiment}: {what}")
+        .AppendLine()
+        .AppendLine($"Pipeline `{p.PipelineFile}`{(p.Overrides.Count > 0 ? $" with `{string.Join(" ", p.Overrides)}`" : "")}, report of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.")
+        .AppendLine();
 
     static SummaryRow Row(StageContext context, string name, string release)
     {

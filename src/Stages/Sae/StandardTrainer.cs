@@ -1,3 +1,4 @@
+using SaePipeline.Optim;
 using SaePipeline.Config;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -84,11 +84,11 @@ public static class TrainSaeStage
         SaeLensFormat.Save(context.OutputDir, sae, new JsonObject
         {
             ["sae_lens_training_version"] = null,
-            ["model_name"] = cacheManifest.Info?["hook"]?.GetValue<string>() == "synthetic" ? "synthetic" : null,
-            ["hook_name"] = cacheManifest.Info?["hook"]?.DeepClone(),
+            ["model_name"] = cache.Info.Hook == "synthetic" ? "synthetic" : cache.Info.Source?["model"]?.DeepClone(),
+            ["hook_name"] = cache.Info.Hook,
             ["hook_head_index"] = null,
-            ["context_size"] = null,
-            ["prepend_bos"] = false,
+            ["context_size"] = cache.Info.Context,
+            ["prepend_bos"] = cache.Info.Context is not null,   // model caches start every row with BOS
             ["dataset_path"] = cacheManifest.Id,
             ["neuronpedia_id"] = null,
             ["trained_with"] = Artifacts.CodeVersion.Current,

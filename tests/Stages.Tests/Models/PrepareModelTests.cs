@@ -61,12 +61,12 @@ public sealed class PrepareModelTests
         using var dir = new TempDir();
         string folder = Path.Combine(dir.Path, "checkpoint");
         CopyFixture("gpt_neox", folder);
-        string before = ModelFolder.Fingerprint(folder);
+        string before = ContentFingerprint.Folder(folder);
         string weights = Path.Combine(folder, "model.safetensors");
         var bytes = File.ReadAllBytes(weights);
         bytes[^1] ^= 1;   // the last byte is always sampled (and a re-saved checkpoint changes its header, the first bytes)
         File.WriteAllBytes(weights, bytes);
-        Assert.NotEqual(before, ModelFolder.Fingerprint(folder));
+        Assert.NotEqual(before, ContentFingerprint.Folder(folder));
     }
 
     [Fact]

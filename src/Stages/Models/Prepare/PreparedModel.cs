@@ -11,7 +11,11 @@ public sealed record PreparedModel
 {
     public const string FileName = "model.json";
 
+    /// <summary>The checkpoint folder: absolute for a user's folder, relative to the PrepareModel output for a built-in model.</summary>
     public required string Source { get; init; }
+
+    /// <summary>What SAELens calls model_name: "builtin:tiny", or the checkpoint folder's name (e.g. "pythia-70m").</summary>
+    public string? Name { get; init; }
     public required string FolderFingerprint { get; init; }
     /// <summary>Architecture and sizes, as config.json gives them.</summary>
     public required ModelDims Dims { get; init; }
@@ -33,14 +37,18 @@ public sealed record PreparedModel
     public int? EosTokenId { get; init; }
     public int? PadTokenId { get; init; }
 
-    /// <summary>Reads model.json from a PrepareModel output folder and checks the checkpoint folder is unchanged.</summary>
+    /// <summary>
+    /// Reads model.json from a PrepareModel output folder and checks the checkpoint folder is unchanged. The result's
+    /// <see cref="Source"/> is absolute.
+    /// </summary>
     public static PreparedModel Open(string preparedDir)
     {
         string path = Path.Combine(preparedDir, FileName);
         var model = Json.ReadFile<PreparedModel>(path);
+        model = model with { Source = Path.GetFullPath(Path.Combine(preparedDir, model.Source)) };
         if (!Directory.Exists(model.Source))
             throw new PipelineException($"model folder {model.Source} (prepared in {preparedDir}) no longer exists", model.Source);
-        if (ModelFolder.Fingerprint(model.Source) != model.FolderFingerprint)
+        if (ContentFingerprint.Folder(model.Source) != model.FolderFingerprint)
             throw new PipelineException($"model folder {model.Source} changed after PrepareModel checked it; rerun the build", model.Source);
         return model;
     }

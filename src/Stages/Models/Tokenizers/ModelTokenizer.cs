@@ -46,4 +46,28 @@ public sealed class ModelTokenizer(Tokenizer inner, SpecialTokens special, strin
         Special.Bos is int bos ? [bos, .. Encode(text)] : Encode(text);
 
     public string Decode(IEnumerable<int> ids) => decode(ids);
+
+    /// <summary>
+    /// <see cref="Encode"/> of many texts, in their order, encoding chunks of them in parallel: the results do not
+    /// depend on the thread count. Lazy, so an endless stream of documents can be consumed as far as needed.
+    /// </summary>
+    public IEnumerable<int[]> EncodeMany(IEnumerable<string> texts, int chunk = 512)
+    {
+        var pending = new List<string>(chunk);
+        foreach (string text in texts)
+        {
+            pending.Add(text);
+            if (pending.Count < chunk) continue;
+            foreach (var ids in EncodeChunk(pending)) yield return ids;
+            pending.Clear();
+        }
+        foreach (var ids in EncodeChunk(pending)) yield return ids;
+    }
+
+    int[][] EncodeChunk(List<string> texts)
+    {
+        var result = new int[texts.Count][];
+        Parallel.For(0, texts.Count, i => result[i] = [.. Encode(texts[i])]);
+        return result;
+    }
 }

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace SaePipeline.Sae;
+namespace SaePipeline.Optim;
 
 /// <summary>
 /// Adam (Kingma &amp; Ba), the update PyTorch's torch.optim.Adam makes: m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g²,

@@ -1,26 +1,27 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SaePipeline.Models.Prepare;
+namespace SaePipeline.Runtime;
 
 /// <summary>
-/// A cheap content fingerprint of a checkpoint folder, computed on every plan: each top-level file's name and size,
+/// A cheap content fingerprint of a checkpoint folder or of data files, computed on every plan: each file's name and size,
 /// the full hash of small files (config.json, the shard index, tokenizer files under 4 MB), and for large files (the
 /// weights) the hash of 16 evenly spaced 64 KiB samples including the first and last. Reading ~1 MB per weight file
 /// instead of gigabytes keeps no-op builds fast; any re-save, re-quantisation or different checkpoint changes sizes,
 /// headers or sampled bytes. Modification times are ignored, so copying a folder does not make results stale.
 /// </summary>
-public static class ModelFolder
+public static class ContentFingerprint
 {
     const long SmallFile = 4 << 20;
     const int Samples = 16, SampleBytes = 64 << 10;
 
-    public static string Fingerprint(string folder)
+    /// <summary>The folder's top-level files (hidden ones excepted).</summary>
+    public static string Folder(string folder) =>
+        Files(Directory.EnumerateFiles(folder).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal));
+
+    /// <summary>The given files, in the given order.</summary>
+    public static string Files(IEnumerable<string> files)
     {
-        var files = Directory.EnumerateFiles(folder)
-            .Where(f => !Path.GetFileName(f).StartsWith('.'))
-            .Order(StringComparer.Ordinal)
-            .ToList();
         using var total = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var file in files)
         {

@@ -1,0 +1,129 @@
+using SaePipeline.Config;
+using SaePipeline.Data;
+using SaePipeline.Plan;
+
+namespace SaePipeline.Tests;
+
+/// <summary>pipeline.yaml for a model pipeline: the model shorthand, activations, data sets and their mistakes.</summary>
+public sealed class ModelPipelineConfigTests
+{
+    const string Valid = """
+        name: t
+        model: builtin:micro
+        activations:
+          hook: blocks.1.hook_resid_post
+          context: 64
+          n_tokens: 8192
+          labelled: [bias_in_bios, reviews]
+        datasets:
+          reviews:
+            kind: amazon_reviews
+            train_rows: 100
+          bias_in_bios:
+            gender_profession_correlation: 0.5
+        saes:
+          - name: a
+            d_sae: 64
+            l1_coefficient: 0.01
+        """;
+
+    static LoadedConfig Load(TempDir dir, string yaml) => PipelineConfigLoader.Load(dir.File("pipeline.yaml", yaml));
+
+    static ConfigError SingleError(string yaml)
+    {
+        using var dir = new TempDir();
+        var e = Assert.Throws<ConfigException>(() => Load(dir, yaml));
+        return Assert.Single(e.Errors, x => !x.IsWarning);
+    }
+
+    [Fact]
+    public void ShorthandAndDatasetsBindAndResolve()
+    {
+        using var dir = new TempDir();
+        var loaded = Load(dir, Valid);
+        var c = loaded.Config;
+        Assert.Equal("micro", c.Model!.Builtin);
+        Assert.Null(c.Model.Path);
+        Assert.Equal(["reviews", "bias_in_bios"], c.Datasets.Keys);
+
+        var reviews = DatasetResolver.Resolve(c, "reviews", dir.Path);
+        Assert.Equal(("amazon_reviews", "amazon_reviews", 100, DatasetResolver.DefaultTestRows), (reviews.Kind, reviews.Generator, reviews.TrainRows, reviews.TestRows));
+        var bios = DatasetResolver.Resolve(c, "bias_in_bios", dir.Path);
+        Assert.Equal(0.5, bios.GenderProfessionCorrelation);
+        var corpus = DatasetResolver.Resolve(c, "mixed", dir.Path);   // activations.corpus defaults to the built-in mixed corpus
+        Assert.Equal((DatasetKind.Text.Name, "mixed"), (corpus.Kind, corpus.Generator));
+
+        var plan = PipelinePlanner.Build(loaded, Path.Combine(dir.Path, "notes.txt"));
+        Assert.Equal(["PrepareModel/model", "CacheActivations/mixed", "CacheActivations/bias_in_bios", "CacheActivations/reviews", "TrainSae/a", "Report/report"],
+            plan.Items.Select(i => $"{i.Kind.Target}/{i.Name}").ToArray());
+        Assert.All(plan.Items.Where(i => i.Kind == StageKind.CacheActivations), i => Assert.Same(plan.Items[0], i.Inputs["model"]));
+    }
+
+    [Fact]
+    public void FileDatasetsAreFingerprintedSoAnEditReruns()
+    {
+        using var dir = new TempDir();
+        dir.File("bios/train.jsonl", "{\"hard_text\": \"x\", \"profession\": 1, \"gender\": 0}\n");
+        string yaml = Valid.Replace("""
+              bias_in_bios:
+                gender_profession_correlation: 0.5
+            """, """
+              bias_in_bios:
+                train: bios/train.jsonl
+                columns: {text: hard_text}
+            """);
+        var first = Load(dir, yaml);
+        var spec = DatasetResolver.Resolve(first.Config, "bias_in_bios", dir.Path);
+        Assert.Equal(Path.Combine(dir.Path, "bios/train.jsonl"), spec.TrainFile);
+        Assert.Null(spec.Generator);
+        Assert.Equal("hard_text", spec.Columns!["text"]);
+        string Id() => PipelinePlanner.Build(Load(dir, yaml), "notes.txt").Items.Single(i => i.Name == "bias_in_bios").Id;
+        string before = Id();
+        dir.File("bios/train.jsonl", "{\"hard_text\": \"y\", \"profession\": 1, \"gender\": 0}\n");
+        Assert.NotEqual(before, Id());
+    }
+
+    [Fact]
+    public void AnUnknownPresetNamesTheAvailableOnes()
+    {
+        var e = SingleError(Valid.Replace("builtin:micro", "builtin:huge"));
+        Assert.Equal(("model.builtin", 2), (e.KeyPath, e.Location.Line));
+        Assert.Contains("unknown built-in model 'huge'; available: tiny, micro", e.Message);
+    }
+
+    [Fact]
+    public void AnUnknownDatasetNameIsAnError()
+    {
+        var e = SingleError(Valid.Replace("[bias_in_bios, reviews]", "[bias_in_bios, review]"));
+        Assert.Equal("activations", e.KeyPath);
+        Assert.Contains("'review' is neither listed under datasets: nor a built-in data set", e.Message);
+    }
+
+    [Fact]
+    public void AMissingDataFileIsAnErrorAtItsKey()
+    {
+        var e = SingleError(Valid.Replace("    kind: amazon_reviews\n", "    kind: amazon_reviews\n    train: nowhere.parquet\n"));
+        Assert.Equal(ConfigCodes.MissingFile, e.Code);
+        Assert.Equal("datasets.reviews.train", e.KeyPath);
+        Assert.Contains("nowhere.parquet does not exist", e.Message);
+    }
+
+    [Fact]
+    public void ActivationsNeedAModelAndExcludeSynthetic()
+    {
+        var noModel = SingleError(Valid.Replace("model: builtin:micro\n", ""));
+        Assert.Equal("model", noModel.KeyPath);
+        Assert.Contains("activations come from a model", noModel.Message);
+
+        var both = SingleError(Valid + "\nsynthetic:\n  d_in: 8\n");
+        Assert.Equal(ConfigCodes.Inconsistent, both.Code);
+        Assert.Contains("either synthetic", both.Message);
+    }
+
+    [Fact]
+    public void APlainTextDatasetCannotBeCachedAsLabelled()
+    {
+        var e = SingleError(Valid.Replace("[bias_in_bios, reviews]", "[bias_in_bios, mixed]").Replace("  n_tokens: 8192\n", "  n_tokens: 8192\n  corpus: reviews\n"));
+        Assert.Contains("'mixed' is a plain text data set", e.Message);
+    }
+}
