@@ -34,7 +34,7 @@ public static class BiosFrames
         ["s_duty"] =
         [
             "{He} {duty}.", "{He} also {duty}.", "In addition, {he} {duty}.", "{name} {duty}.", "{He} {duty} and {duty}.",
-            "{He} {duty}, and {he} also {duty}.", "Today {he} {duty}.",
+            "{He} {duty}, and {he} also {duty}.", "{name} also {duty}.",
         ],
         ["s_focus"] =
         [

@@ -59,7 +59,7 @@ public static partial class BiosVocabulary
         },
         ["dietitian"] = new()
         {
-            ["degree"] = ["a Bachelor of Science in Dietetics", "a master's degree in nutrition science", "a degree in food and nutrition", "an MS in clinical nutrition", "a Master of Public Health in nutrition"],
+            ["degree"] = ["a Bachelor of Science in Dietetics", "a master's degree in nutrition science", "a degree in food and nutrition", "an M.S. in clinical nutrition", "a Master of Public Health in nutrition"],
             ["place"] = ["{hospital}", "{invented} Nutrition", "a private nutrition counseling practice", "the {city} Diabetes Center", "a school district wellness program"],
             ["focus"] =
             [

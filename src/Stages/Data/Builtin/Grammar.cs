@@ -13,8 +13,9 @@ namespace SaePipeline.Data.Builtin;
 /// <item><c>{^…}</c>: the expansion with its first letter capitalised; <c>{@…}</c>: prefixed with "a" or "an".</item>
 /// </list>
 /// A choice reached twice in one expansion redraws once when it lands on its previous alternative, which makes
-/// "{focus} and {focus}" name one thing twice only rarely. Later rule layers replace earlier rules of the same name, which is how one profession's or language's vocabulary
-/// is laid over shared sentence frames. Unknown names fail at construction, not in the middle of a data set.
+/// "{focus} and {focus}" name one thing twice only rarely. Later rule layers replace earlier rules of the same name,
+/// which is how one profession's or language's vocabulary is laid over shared sentence frames (so a layer must not
+/// reuse a shared rule's name by accident). Unknown names fail at construction, not in the middle of a data set.
 /// </summary>
 public sealed class Grammar
 {
@@ -39,10 +40,6 @@ public sealed class Grammar
         }
     }
 
-    public int VariableCount => variables.Count;
-
-    public bool HasRule(string name) => rules.ContainsKey(name);
-
     /// <summary>
     /// Appends one expansion of <paramref name="rule"/>; <paramref name="bindings"/> are the variables' values in
     /// declaration order, needed only as far as the expansion reaches a variable.
@@ -60,8 +57,12 @@ public sealed class Grammar
         return text.ToString();
     }
 
-    sealed record Expansion(SplitMix64 Random, IReadOnlyList<string> Bindings, StringBuilder Text)
+    sealed class Expansion(SplitMix64 random, IReadOnlyList<string> bindings, StringBuilder text)
     {
+        public SplitMix64 Random { get; } = random;
+        public IReadOnlyList<string> Bindings { get; } = bindings;
+        public StringBuilder Text { get; } = text;
+
         // The last alternative each choice took in this expansion: "{focus} and {focus}" should name two things.
         readonly List<(Choice Choice, int Index)> picks = [];
 

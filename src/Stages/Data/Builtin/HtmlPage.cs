@@ -27,7 +27,7 @@ public static class HtmlPage
         w.Depth--;
         w.Line("</head>").Line($"<body{(r.Chance(0.4) ? $" class=\"{Class()}\"" : "")}>");
         w.Depth++;
-        int target = r.Between(14, 40);
+        int target = r.Between(14, 36);
         while (w.Lines < target - 4)
         {
             switch (r.NextInt(6))

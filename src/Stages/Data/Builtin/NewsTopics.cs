@@ -27,20 +27,20 @@ public static class NewsTopics
             ["event"] = ["peace talks", "a ceasefire", "elections", "a referendum", "a summit", "sanctions", "a hostage crisis", "an earthquake", "floods", "protests", "a coup attempt", "border clashes"],
             ["headline"] =
             [
-                "{^country} Agrees to {Peace Talks|Ceasefire|New Elections|Prisoner Swap}", "Clashes Erupt in {country} as {Protests|Violence} Spread",
-                "{leader} Visits {country} Amid Tensions", "{^body} Warns of Crisis in {country}", "Death Toll Rises After {Earthquake|Floods|Bombing} in {country}",
+                "{^country} Agrees to {Peace Talks|Ceasefire|New Elections|Prisoner Swap}", "Clashes Erupt in {country} as {Protests Spread|Violence Spreads}",
+                "{^leader} Visits {country} Amid Tensions", "{^body} Warns of Crisis in {country}", "Death Toll Rises After {Earthquake|Floods|Bombing} in {country}",
                 "{country} and {country} Sign {Trade|Border|Security} Deal", "Rebels Seize Town in Northern {country}", "{^country} Votes in Tense Election",
             ],
             ["sentence"] =
             [
-                "{leader} {said} that {event} with {country} would resume next week.",
+                "{^leader} {said} that talks with {country} would resume next week.",
                 "At least {#3-200} people were killed when {a car bomb exploded|fighting broke out|a bus was attacked} in {city}, {official} {said}.",
                 "{^body} called on {country} to {halt its nuclear program|release the prisoners|allow aid workers in|respect the ceasefire}.",
                 "Thousands of {protesters|refugees|supporters} gathered in the capital on {weekday} {demanding|calling for} {new elections|the release of political prisoners|an end to the war}.",
                 "Talks between {country} and {country} ended without agreement after {#2-9} days.",
-                "{leader} won {#51-79} percent of the vote, according to preliminary results.",
+                "{^leader} won {#51-79} percent of the vote, according to preliminary results.",
                 "Aid agencies said more than {#2-90},000 people had been forced from their homes.",
-                "The {event} came after months of rising tension along the border.",
+                "The {clashes|protests|unrest|crisis} came after months of rising tension along the border.",
             ],
         },
         new Dictionary<string, string[]>
@@ -54,19 +54,19 @@ public static class NewsTopics
             ["competition"] = ["the World Cup", "the Olympics", "the NBA playoffs", "the Super Bowl", "the World Series", "the Premier League", "the Champions League", "the US Open", "Wimbledon", "the Tour de France", "the Stanley Cup finals"],
             ["headline"] =
             [
-                "{^team} {Beat|Edge|Rout|Stun|Hold Off} {team}", "{player} Leads {team} to {Win|Victory|Title}", "{^team} Fire Coach After {#3-9} Straight Losses",
-                "{player} Out {#2-8} Weeks With {Knee|Ankle|Shoulder|Hamstring} Injury", "{^team} Clinch Spot in {competition}", "{player} Wins Gold in {city}",
+                "{^team} {Beat|Edge|Rout|Stun|Hold Off} {team}", "{^player} Leads {team} to {Win|Victory|Title}", "{^team} Fire Coach After {#3-9} Straight Losses",
+                "{^player} Out {#2-8} Weeks With {Knee|Ankle|Shoulder|Hamstring} Injury", "{^team} Clinch Spot in {competition}", "{^player} Wins Gold in {city}",
             ],
             ["sentence"] =
             [
-                "{player} scored {#2-45} points as {team} beat {team} {#80-120}-{#70-110} on {weekday} night.",
-                "{player} hit a {two-run|three-run|solo|grand slam} homer in the {#1-9}th inning to lift {team} past {team}.",
-                "{player} threw for {#150-420} yards and {#1-5} touchdowns in a {#14-45}-{#3-30} win over {team}.",
+                "{^player} scored {#2-45} points as {team} beat {team} {#80-120}-{#70-110} on {weekday} night.",
+                "{^player} hit a {two-run|three-run|solo|grand slam} homer in the {#1-9}th inning to lift {team} past {team}.",
+                "{^player} threw for {#150-420} yards and {#1-5} touchdowns in a {#14-45}-{#3-30} win over {team}.",
                 "{^team} scored twice in the final {#5-15} minutes to win {#2-4}-{#0-1} at home.",
-                "{player} won the {#1-5}th stage of {competition}, finishing {#2-40} seconds ahead of {player}.",
+                "{^player} won the {#1-5}th stage of {competition}, finishing {#2-40} seconds ahead of {player}.",
                 "The coach said {player} would miss the rest of the season with a torn {ligament|tendon|muscle}.",
                 "{^team} have now won {#3-12} games in a row and lead the {division|league|conference} by {#2-9} points.",
-                "{player} signed a {#2-6}-year contract worth {money} with {team}.",
+                "{^player} signed a {#2-6}-year contract worth {money} with {team}.",
             ],
         },
         new Dictionary<string, string[]>

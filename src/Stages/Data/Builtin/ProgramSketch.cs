@@ -16,18 +16,21 @@ public static class ProgramSketch
         int targetLines = random.Between(10, 40);
         var functions = new List<(string Name, int Arity)>();
         var taken = new HashSet<string>();
+        // The main that calls every function takes about one line per function plus four.
+        int Footer() => functions.Count + 4;
         do
         {
             if (functions.Count > 0) w.Gap();
-            functions.Add(WriteFunction(dialect, random, w, taken));
+            functions.Add(WriteFunction(dialect, random, w, taken, targetLines - Footer() - 1));
         }
-        while (w.Lines < targetLines - 6 && functions.Count < 5);
+        while ((w.Lines + Footer() + 6 <= targetLines || w.Lines < 8) && functions.Count < 5);
         w.Gap();
         dialect.FileEnd(w, random, functions);
         return w.ToString();
     }
 
-    static (string, int) WriteFunction(CodeDialect d, SplitMix64 r, CodeWriter w, HashSet<string> taken)
+    /// <param name="lastLine">Statements stop once the file reaches this many lines (nested blocks may overrun it a little).</param>
+    static (string, int) WriteFunction(CodeDialect d, SplitMix64 r, CodeWriter w, HashSet<string> taken, int lastLine)
     {
         string name;
         do name = d.FunctionName(CodeVocabulary.FunctionParts(r)); while (!taken.Add(name));
@@ -39,7 +42,7 @@ public static class ProgramSketch
         w.Depth++;
         if (scope.Count == 0) Statement(d, r, w, scope, depth: 0, kind: 0);
         int statements = r.Between(2, 5);
-        for (int s = 0; s < statements; s++) Statement(d, r, w, scope, depth: 0, kind: r.NextInt(8));
+        for (int s = 0; s < statements && (s < 2 || w.Lines < lastLine - 2); s++) Statement(d, r, w, scope, depth: 0, kind: r.NextInt(8));
         w.Line(d.Return(Expression(d, r, scope)));
         w.Depth--;
         if (d.BlockEnd is { } end) w.Line(end);
