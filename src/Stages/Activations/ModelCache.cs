@@ -133,7 +133,8 @@ public static class ModelCache
         long row = 0;
         try
         {
-            using var packed = TokenPacking.Pack(documents, context_, bos, bos).GetEnumerator();
+            // Text generation, tokenizing and packing run a few batches ahead on a worker, overlapping the forward.
+            using var packed = Prefetch.Ahead(TokenPacking.Pack(documents, context_, bos, bos), 4 * batchRows).GetEnumerator();
             while (row < rows)
             {
                 int b = 0;

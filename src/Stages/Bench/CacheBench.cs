@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using SaePipeline.Activations;
 using SaePipeline.Config;
 using SaePipeline.Data;
@@ -28,7 +29,8 @@ public static class CacheBench
         if (!Enum.TryParse<DeviceChoice>(cl.Get("device") ?? "auto", ignoreCase: true, out var choice))
             throw new PipelineException($"--device must be auto, cpu or cuda, got '{cl.Get("device")}'", "bench");
         var device = TorchRuntime.Resolve(choice);
-        using var model = ModelLoader.Load(folder, ScalarType.Float32, device);
+        string? shape = cl.Get("shape");
+        using var model = shape is null ? ModelLoader.Load(folder, ScalarType.Float32, device) : RandomModel(folder, shape, device);
         var tokenizer = TokenizerLoader.Load(folder);
         int bos = tokenizer.Special.Bos ?? throw new PipelineException($"{folder}: the tokenizer has no BOS token", folder);
         var hook = HookPoint.Parse(hookName, model.Dims.NLayers);
@@ -43,7 +45,7 @@ public static class CacheBench
         var packed = TokenPacking.Pack(tokenizer.EncodeMany(DatasetSource.Texts(corpus, DatasetSource.Train)), context, bos, bos)
             .Take(rows).Select(r => r.Tokens).ToList();
         long tokens = (long)rows * context;
-        Console.WriteLine($"bench cache: {model.Dims.Architecture} d_model {model.Dims.DModel}, to {hook.Name}, {rows} rows × {context} tokens, " +
+        Console.WriteLine($"bench cache: {model.Dims.Architecture} d_model {model.Dims.DModel}{(shape is null ? "" : $" ({shape} shape, random weights)")}, to {hook.Name}, {rows} rows × {context} tokens, " +
                           $"batch {batch}, {dtype} storage, {TorchRuntime.Describe(device)}, {rounds} rounds, medians");
 
         var forward = new List<double>();
@@ -85,6 +87,39 @@ public static class CacheBench
         Console.WriteLine($"bare forward to {hook.Name}: {f:N0} tokens/s");
         Console.WriteLine($"CacheActivations path:      {c:N0} tokens/s = {c / f:F2} × the bare forward");
         return 0;
+    }
+
+    /// <summary>
+    /// A GPT-NeoX of a known model's shape with random weights and the folder's tokenizer, in memory. The cache path's
+    /// own costs (tokenizing, packing, copying, Parquet) grow with d per token, the forward with d²·layers, so the ratio
+    /// on the tiny built-in model is the worst case; this shows it at the size of a model users actually cache.
+    /// </summary>
+    static LanguageModel RandomModel(string folder, string shape, Device device)
+    {
+        var (dModel, layers, heads, dMlp) = shape switch
+        {
+            "pythia-70m" => (512, 6, 8, 2048),
+            "pythia-160m" => (768, 12, 12, 3072),
+            _ => throw new PipelineException($"--shape must be pythia-70m or pythia-160m, got '{shape}'", "bench"),
+        };
+        var config = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(folder, HfConfig.FileName)))!;
+        if (config["model_type"]?.GetValue<string>() != "gpt_neox")
+            throw new PipelineException($"--shape builds a GPT-NeoX and needs a GPT-NeoX folder's config.json, such as the built-in model's", folder);
+        config["hidden_size"] = dModel;
+        config["num_hidden_layers"] = layers;
+        config["num_attention_heads"] = heads;
+        config["intermediate_size"] = dMlp;
+        string dir = Path.Combine(Path.GetTempPath(), $"sae-bench-shape-{Environment.ProcessId}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, HfConfig.FileName), config.ToJsonString());
+            return ModelLoader.Build(HfConfig.Read(dir), new InitialWeights(0, ScalarType.Float32, device), ScalarType.Float32, device);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     static double Median(List<double> xs)

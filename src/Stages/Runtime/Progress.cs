@@ -13,10 +13,12 @@ public sealed class Progress(string label, long total, string unit)
     readonly bool interactive = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null;
     double lastShown = double.NegativeInfinity;
     long lastDone;
+    (double Time, long Done)? first;   // the first report: the rate is measured from here, past start-up costs
 
     public void Report(long done, string? detail = null)
     {
         double now = clock.Elapsed.TotalSeconds;
+        first ??= (now, done);
         if (interactive)
         {
             if (now - lastShown < 0.1 && done < total) return;
@@ -41,8 +43,13 @@ public sealed class Progress(string label, long total, string unit)
         Console.WriteLine($"{label}: done, {Count(total)} {unit} in {clock.Elapsed.TotalSeconds:F1} s{Suffix(detail)}");
     }
 
+    /// <summary>
+    /// Extrapolated from the work since the first report, not since the start: the first item carries one-off costs
+    /// (JIT, allocator warm-up, the first read), which made a first estimate of minutes for what took seconds.
+    /// </summary>
     string Eta(long done, double now) =>
-        done > 0 && done < total ? $", eta {FormatSeconds(now / done * (total - done))}" : "";
+        first is { } f && done > f.Done && done < total && now > f.Time
+            ? $", eta {FormatSeconds((now - f.Time) / (done - f.Done) * (total - done))}" : "";
 
     static string Suffix(string? detail) => string.IsNullOrEmpty(detail) ? "" : $", {detail}";
 
