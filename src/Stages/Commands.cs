@@ -23,7 +23,7 @@ public static class Commands
           stages status --pipeline <yaml> [options] [--fail-if-stale]     what the next build would run, and why
           stages dag    --pipeline <yaml> [options] [--dot]               the stage graph
           stages prune  --pipeline <yaml> [options] [--dry-run]           delete results the plan no longer uses
-          stages bench  [sae] [--d-in N] [--d-sae N] [--batch N] [--steps N] [--rounds N] [--device D]   SAE step vs raw matmul rate
+          stages bench  [sae] [--architecture A|all] [--d-in N] [--d-sae N] [--batch N] [--k N] [--dtype float32|bfloat16] [--steps N] [--rounds N] [--device D]   SAE step vs raw matmul rate
           stages bench  lm [--batch N] [--context N] [--layer L] [--rounds N] [--device D]   LM forward tokens/s, fp32 and bf16
           stages bench  cache --model <folder> [--hook H] [--batch N] [--rows N] [--dtype float32|bfloat16] [--shape pythia-70m]   cache tokens/s vs the bare forward
           stages forward <model-folder> --input-ids <ids.npy> [--hook <name>]... --out <file.safetensors> [--dtype float32|bfloat16]

@@ -6,11 +6,12 @@ namespace SaePipeline.Tests;
 
 public sealed class ActivationStoreTests
 {
-    const int D = 8;
+    internal const int D = 8;
 
-    /// <summary>Writes rows whose activation vector is (row, row + 0.5, …) so every value says where it came from.</summary>
-    static async Task<ActivationCache> WriteCacheAsync(string dir, int rows, int rowsPerGroup, int rowsPerShard)
+    /// <summary>Writes rows whose activation vector is (row, row + 0.5, …), so every value says where it came from, unless <paramref name="value"/> says otherwise.</summary>
+    internal static async Task<ActivationCache> WriteCacheAsync(string dir, int rows, int rowsPerGroup, int rowsPerShard, Func<int, int, float>? value = null)
     {
+        value ??= (row, j) => row + j * 0.5f;
         var schema = new ActivationSchema(D, ["label"]);
         var block = new ActivationRows(rowsPerGroup, D, 1);
         var writer = new ActivationCacheWriter(dir, "part", schema, rowsPerShard, new Dictionary<string, string> { ["d_in"] = "8" });
@@ -23,7 +24,7 @@ public sealed class ActivationStoreTests
                 block.Pos[r] = r;
                 block.Token[r] = -1;
                 block.Labels[0][r] = (start + r) % 3;
-                for (int j = 0; j < D; j++) block.Acts[r * D + j] = start + r + j * 0.5f;
+                for (int j = 0; j < D; j++) block.Acts[r * D + j] = value(start + r, j);
             }
             block.Count = n;
             await writer.WriteAsync(block);

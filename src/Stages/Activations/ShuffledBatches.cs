@@ -3,6 +3,13 @@ using SaePipeline.Runtime;
 namespace SaePipeline.Activations;
 
 /// <summary>
+/// Where a <see cref="ShuffledBatches"/> stands between two batches: enough to continue the same stream of batches in
+/// another process. Buffered rows are saved by where they came from (shard, row group, row), not by value, so the
+/// state stays a few bytes per row however wide the activations are.
+/// </summary>
+public sealed record ShuffleState(ulong Rng, int Epoch, int[] OrderShards, int[] OrderGroups, int Next, long[] Slots);
+
+/// <summary>
 /// An endless stream of shuffled training batches from a cache split, in bounded memory: row groups are read in a
 /// seeded random order (re-drawn every epoch) into a buffer, and each batch draws random rows out of it (swap-remove),
 /// so every row is used once per epoch and the buffer mixes rows from many row groups and shards. This is
@@ -14,6 +21,7 @@ public sealed class ShuffledBatches : IAsyncDisposable
     readonly IReadOnlyList<ShardInfo> shards;
     readonly int batchSize, d;
     readonly float[] buffer, batch;
+    readonly long[] slots;   // per buffered row, its origin: (shard << 44) | (group << 22) | row
     readonly int capacity;
     readonly SplitMix64 rng;
     readonly Dictionary<int, ShardReader> readers = [];
@@ -33,6 +41,7 @@ public sealed class ShuffledBatches : IAsyncDisposable
             throw new PipelineException(
                 $"a shuffle buffer of {capacity:N0} rows × {d} dims exceeds one array ({Array.MaxLength:N0} floats); lower shuffle_buffer_rows or batch_size", cache.Dir);
         buffer = new float[(long)capacity * d];
+        slots = new long[capacity];
         batch = new float[(long)batchSize * d];
         TotalRows = shards.Sum(s => s.Rows);
     }
@@ -56,7 +65,11 @@ public sealed class ShuffledBatches : IAsyncDisposable
             int j = rng.NextInt(count);
             Array.Copy(buffer, (long)j * d, batch, (long)i * d, d);
             count--;
-            if (j != count) Array.Copy(buffer, (long)count * d, buffer, (long)j * d, d);
+            if (j != count)
+            {
+                Array.Copy(buffer, (long)count * d, buffer, (long)j * d, d);
+                slots[j] = slots[count];
+            }
         }
         return batch;
     }
@@ -70,7 +83,9 @@ public sealed class ShuffledBatches : IAsyncDisposable
             var (shard, group) = order[next];
             var reader = await ReaderAsync(shard);
             if (count + reader.RowsIn(group) > capacity) break;
-            count += await reader.ReadActsAsync(group, buffer.AsMemory(count * d));
+            int read = await reader.ReadActsAsync(group, buffer.AsMemory(count * d));
+            for (int r = 0; r < read; r++) slots[count + r] = Origin(shard, group, r);
+            count += read;
             next++;
         }
     }
@@ -83,6 +98,49 @@ public sealed class ShuffledBatches : IAsyncDisposable
             for (int g = 0; g < shards[s].RowGroups; g++) order.Add((s, g));
         rng.Shuffle(order);
         next = 0;
+    }
+
+    /// <summary>The stream's position, taken between batches (not while a <see cref="NextAsync"/> runs).</summary>
+    public ShuffleState Capture() => new(
+        rng.State, Epoch, order.Select(o => o.Shard).ToArray(), order.Select(o => o.Group).ToArray(), next, slots[..count]);
+
+    /// <summary>
+    /// Continues from a captured position: the same epoch order, the same buffered rows in the same slots (re-read
+    /// from their row groups) and the same generator state, so the next batch is the one the captured stream would
+    /// have given.
+    /// </summary>
+    public async Task RestoreAsync(ShuffleState state)
+    {
+        if (state.Slots.Length > capacity || state.OrderShards.Length != state.OrderGroups.Length)
+            throw new PipelineException($"a training checkpoint's shuffle state does not fit this reader (buffer {state.Slots.Length} > {capacity} rows)", cache.Dir);
+        rng.State = state.Rng;
+        Epoch = state.Epoch;
+        order.Clear();
+        for (int i = 0; i < state.OrderShards.Length; i++) order.Add((state.OrderShards[i], state.OrderGroups[i]));
+        next = state.Next;
+        count = state.Slots.Length;
+        Array.Copy(state.Slots, slots, count);
+        var group = new float[(long)cache.Info.RowsPerRowGroup * d];
+        foreach (var byGroup in Enumerable.Range(0, count).GroupBy(i => slots[i] >> 22))
+        {
+            int shard = (int)(byGroup.Key >> 22), g = (int)(byGroup.Key & ((1 << 22) - 1));
+            if (shard >= shards.Count) throw new PipelineException($"a training checkpoint refers to shard {shard}, but the cache has {shards.Count}", cache.Dir);
+            var reader = await ReaderAsync(shard);
+            int read = await reader.ReadActsAsync(g, group);
+            foreach (int slot in byGroup)
+            {
+                int row = (int)(slots[slot] & ((1 << 22) - 1));
+                if (row >= read) throw new PipelineException($"a training checkpoint refers to row {row} of row group {g} in {shards[shard].File}, which has {read}", cache.Dir);
+                Array.Copy(group, (long)row * d, buffer, (long)slot * d, d);
+            }
+        }
+    }
+
+    static long Origin(int shard, int group, int row)
+    {
+        if (shard >= 1 << 19 || group >= 1 << 22 || row >= 1 << 22)
+            throw new PipelineException($"cache too large to index its rows for checkpoints (shard {shard}, row group {group}, row {row})", "ShuffledBatches");
+        return ((long)shard << 44) | ((long)group << 22) | (long)row;
     }
 
     async Task<ShardReader> ReaderAsync(int shard)

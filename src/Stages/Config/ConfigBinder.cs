@@ -39,6 +39,9 @@ internal sealed class ConfigBinder(string file)
 
     public string? DisplayPath(YamlNode keyNode) => displayPaths.GetValueOrDefault(keyNode);
 
+    /// <summary>A node made by the loader (an expanded sweep's name) is reported at the node that was written.</summary>
+    public void StandIn(YamlNode made, YamlNode written) => standIns[made] = written;
+
     public ConfigLocation LocationOf(YamlNode node) =>
         standIns.TryGetValue(node, out var written) ? LocationOf(written) :
         commandLineNodes.TryGetValue(node, out var setting)

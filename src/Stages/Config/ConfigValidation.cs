@@ -24,6 +24,9 @@ public sealed class ConfigValidation
     /// <summary>Whether the key was written in the file (or an override), as opposed to taking its default.</summary>
     public bool Has(string key) => Find(key).Value is not null;
 
+    /// <summary>Whether the key was written in this record itself, not inherited from a defaults section (sae_defaults).</summary>
+    public bool HasOwn(string key) => Find(key) is { Key: { } k, Value: not null } && binder.DisplayPath(k) is null;
+
     /// <summary>Reports a problem with a key, at the key's value if it was written, else at this record.</summary>
     public void Error(string key, string message, string code = ConfigCodes.OutOfRange) => Report(key, code, message, warning: false);
 

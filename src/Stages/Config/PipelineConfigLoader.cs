@@ -7,7 +7,8 @@ namespace SaePipeline.Config;
 public sealed record LoadedConfig(PipelineConfig Config, string Path, IReadOnlyList<ConfigError> Warnings, IReadOnlyList<string> Overrides);
 
 /// <summary>
-/// Reads pipeline.yaml: parse → apply <c>-p:Set</c> overrides → fill entries from <c>sae_defaults</c> → bind and validate.
+/// Reads pipeline.yaml: parse → apply <c>-p:Set</c> overrides → fill entries from <c>sae_defaults</c> → expand sweeps →
+/// bind and validate.
 /// Every problem found is reported at once, each with file, line, column and key path.
 /// </summary>
 public static class PipelineConfigLoader
@@ -26,6 +27,7 @@ public static class PipelineConfigLoader
         // Overrides first, so -p:Set can address sae_defaults too; an entry's own key (overridden or not) beats a default.
         new ConfigOverrides(binder).Apply(root, overrides);
         ApplySaeDefaults(root, binder);
+        SaeSweeps.Expand(root, binder);
         if (binder.HasErrors) throw new ConfigException(binder.Errors);
 
         var config = binder.Bind<PipelineConfig>(root, "");

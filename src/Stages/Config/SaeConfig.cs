@@ -1,11 +1,40 @@
 namespace SaePipeline.Config;
 
-public enum SaeArchitecture { Relu }
+/// <summary>
+/// The SAE architectures and their training objectives (sae-anchors §1.2, §2.5, §4; one file each under Sae/):
+/// <list type="bullet">
+/// <item><c>relu</c>: dictionary_learning's StandardTrainer ("Towards Monosemanticity"): ReLU, L1 penalty, unit-norm decoder.</item>
+/// <item><c>april_update</c>: Anthropic's April 2024 update: ReLU, L1 weighted by decoder norms, unconstrained decoder.</item>
+/// <item><c>topk</c>: Gao et al.: the k largest pre-activations per token, AuxK loss on dead latents.</item>
+/// <item><c>batch_topk</c>: Bussmann et al.: the k·B largest over the batch; a single learned threshold at inference.</item>
+/// <item><c>jumprelu</c>: Rajamanoharan et al.: per-latent thresholds trained with a straight-through estimator, L0 penalty.</item>
+/// <item><c>gated</c>: Rajamanoharan et al.: separate gate and magnitude paths, L1 on the gate, auxiliary loss.</item>
+/// </list>
+/// </summary>
+public enum SaeArchitecture { Relu, AprilUpdate, Topk, BatchTopk, Jumprelu, Gated }
 
 /// <summary>
-/// One SAE to train. ReLU with an L1 penalty follows dictionary_learning's StandardTrainer (sae-anchors §1.1–1.3):
-/// loss = mean_batch Σ_d (x − x̂)² + λ·s(t)·mean_batch Σ_i f_i, unit-norm decoder rows kept by the constrained-Adam
-/// projection and renormalisation, lr multiplier min(t/warmup, 1), sparsity multiplier s(t) = min(t/warmup, 1).
+/// The reconstruction term. <c>sum_squared</c>: mean over the batch of Σ_d (x − x̂)² (dictionary_learning, SAELens).
+/// <c>normalized_mse</c>: Σ‖x − x̂‖² / Σ‖x − x̄‖² over the batch, the batch's fraction of variance unexplained (OpenAI,
+/// sparsify). The two differ by a factor of about the batch's total variance, so lr and sparsity coefficients tuned
+/// for one do not transfer to the other.
+/// </summary>
+public enum ReconstructionLossKind { SumSquared, NormalizedMse }
+
+/// <summary>
+/// Input scaling during training. <c>expected_average_only_in</c> (SAELens's name; Anthropic's April update): inputs
+/// are multiplied by s = √d_in / E‖x‖, estimated before training, so E‖x‖ = √d_in whatever the model's scale. The
+/// saved SAE takes raw activations: s is folded into its biases and thresholds (dictionary_learning's scale_biases).
+/// </summary>
+public enum ActivationNormalization { None, ExpectedAverageOnlyIn }
+
+/// <summary>Precision of the SAE's matmuls while training; weights, Adam state and every other op stay float32.</summary>
+public enum MatmulDtype { Float32, Bfloat16 }
+
+/// <summary>
+/// One SAE: trained on the pipeline's activation cache, or, with <c>path</c>, an SAE trained elsewhere, read from a
+/// SAELens folder or a Gemma Scope params.npz and evaluated like the others. Keys that do not apply to the chosen
+/// architecture are refused, so a sweep cannot silently vary a key that does nothing.
 /// </summary>
 public sealed record SaeConfig : IValidatedConfig
 {
@@ -14,11 +43,54 @@ public sealed record SaeConfig : IValidatedConfig
 
     public SaeArchitecture Architecture { get; init; } = SaeArchitecture.Relu;
 
-    /// <summary>Number of latents.</summary>
-    [Min(1)] public required int DSae { get; init; }
+    /// <summary>Number of latents. Not needed (and read from the files) for an imported SAE.</summary>
+    [Min(1)] public int DSae { get; init; }
 
-    /// <summary>λ of the L1 term, in the sum-over-d loss convention (lr and λ do not transfer to normalised-MSE code).</summary>
+    // ---- sparsity, per architecture ----
+
+    /// <summary>λ of the L1 term (relu, april_update, gated), in the sum_squared convention unless stated otherwise.</summary>
     [Min(0)] public double L1Coefficient { get; init; } = 0.1;
+
+    /// <summary>Active latents per token (topk), or on average per token over the batch (batch_topk).</summary>
+    [Min(1)] public int? K { get; init; }
+
+    /// <summary>jumprelu: the coefficient of the L0 term; with target_l0, of (L0/target_l0 − 1)² instead.</summary>
+    [Min(0)] public double L0Coefficient { get; init; } = 1.0;
+
+    /// <summary>
+    /// jumprelu: when set, the penalty is l0_coefficient·(L0/target_l0 − 1)² (dictionary_learning's JumpReluTrainer,
+    /// which steers to a chosen L0); when null, l0_coefficient·L0 (the paper's penalty).
+    /// </summary>
+    [GreaterThan(0)] public double? TargetL0 { get; init; }
+
+    /// <summary>jumprelu: width ε of the rectangle kernel of the straight-through estimator.</summary>
+    [GreaterThan(0)] public double JumpreluBandwidth { get; init; } = 0.001;
+
+    /// <summary>jumprelu: initial threshold of every latent.</summary>
+    [GreaterThan(0)] public double JumpreluInitThreshold { get; init; } = 0.001;
+
+    /// <summary>topk, batch_topk: latents the AuxK term may use per token; null = d_in / 2 (Gao et al.'s heuristic).</summary>
+    [Min(1)] public int? AuxK { get; init; }
+
+    /// <summary>topk, batch_topk: weight α of the AuxK term (Gao et al.: 1/32).</summary>
+    [Min(0)] public double AuxkCoefficient { get; init; } = 1.0 / 32;
+
+    /// <summary>batch_topk: the inference threshold is an average of the batch's smallest kept activation from this step on.</summary>
+    [Min(0)] public int ThresholdStartStep { get; init; } = 1000;
+
+    /// <summary>batch_topk: the threshold average's decay per step, θ ← β·θ + (1 − β)·min kept activation.</summary>
+    [Min(0), LessThan(1)] public double ThresholdDecay { get; init; } = 0.999;
+
+    // ---- loss and input conventions ----
+
+    public ReconstructionLossKind ReconstructionLoss { get; init; } = ReconstructionLossKind.SumSquared;
+
+    public ActivationNormalization NormalizeActivations { get; init; } = ActivationNormalization.None;
+
+    /// <summary>Batches (of batch_size rows, drawn apart from the training stream) that E‖x‖ is estimated on.</summary>
+    [Min(1)] public int NormalizationBatches { get; init; } = 100;
+
+    // ---- optimisation ----
 
     [GreaterThan(0)] public double Lr { get; init; } = 1e-3;
 
@@ -28,34 +100,135 @@ public sealed record SaeConfig : IValidatedConfig
     /// <summary>Rows to train on; steps = training_tokens / batch_size. More than the cache holds means several epochs.</summary>
     [Min(1)] public long TrainingTokens { get; init; } = 2_097_152;
 
+    /// <summary>lr multiplier min(step/warmup, 1).</summary>
     [Min(0)] public int LrWarmupSteps { get; init; } = 1000;
+
+    /// <summary>
+    /// Linear lr decay to zero: it starts at this fraction of the training steps and reaches 0 at
+    /// lr_decay_end_fraction (dictionary_learning's decay_start; SAEBench's suite decays over the last 20%). null: no decay.
+    /// </summary>
+    [Min(0), Max(1)] public double? LrDecayStartFraction { get; init; }
+
+    [GreaterThan(0), Max(1)] public double LrDecayEndFraction { get; init; } = 1.0;
+
+    /// <summary>Sparsity-penalty multiplier min(step/warmup, 1) (L1, L0; not TopK's k).</summary>
     [Min(0)] public int SparsityWarmupSteps { get; init; } = 2000;
 
-    /// <summary>Resample dead latents every this many steps (dictionary_learning's scheme); null turns it off.</summary>
+    /// <summary>relu only: resample dead latents every this many steps (dictionary_learning's scheme); null turns it off.</summary>
     [Min(2)] public int? ResampleSteps { get; init; }
 
-    [Min(0), LessThan(1)] public double AdamBeta1 { get; init; } = 0.9;
+    /// <summary>Adam's β1. null: the architecture's published value, 0 for jumprelu and gated, 0.9 otherwise.</summary>
+    [Min(0), LessThan(1)] public double? AdamBeta1 { get; init; }
+
     [Min(0), LessThan(1)] public double AdamBeta2 { get; init; } = 0.999;
 
-    /// <summary>A latent counts as dead in the training log when it has not fired for this many steps.</summary>
-    [Min(1)] public int DeadWindowSteps { get; init; } = 1000;
+    /// <summary>
+    /// Clip the global gradient norm to this. null: the architecture's published value, 1.0 for topk, batch_topk,
+    /// jumprelu and april_update, no clipping for relu and gated (dictionary_learning's trainers).
+    /// </summary>
+    [GreaterThan(0)] public double? MaxGradNorm { get; init; }
+
+    /// <summary>bfloat16 runs the encoder and decoder matmuls in bf16 with float32 master weights (about 2× on CPU).</summary>
+    public MatmulDtype MatmulDtype { get; init; } = MatmulDtype.Float32;
+
+    // ---- bookkeeping ----
+
+    /// <summary>
+    /// A latent is dead when it has not fired for this many training tokens. It drives AuxK and the training log's
+    /// dead count (Gao et al. and dictionary_learning: 10M tokens; step-based rules like SAELens's differ).
+    /// </summary>
+    [Min(1)] public long DeadAfterTokens { get; init; } = 10_000_000;
 
     /// <summary>Rows held by the shuffling reader; larger mixes better across shards and costs 4·d bytes a row.</summary>
     [Min(1)] public int ShuffleBufferRows { get; init; } = 65_536;
 
     [Min(1)] public int LogEverySteps { get; init; } = 50;
 
+    /// <summary>
+    /// Save the full training state (weights, Adam, data order, RNG) every this many steps, so a killed TrainSae
+    /// resumes from there on the next build and ends exactly where an uninterrupted run ends.
+    /// </summary>
+    [Min(1)] public int CheckpointEverySteps { get; init; } = 1000;
+
     /// <summary>Defaults to the pipeline's seed.</summary>
     [Min(0)] public long? Seed { get; init; }
+
+    // ---- an SAE trained elsewhere ----
+
+    /// <summary>
+    /// Instead of training: a folder in SAELens layout (cfg.json with v6 or pre-6.0 keys, sae_weights.safetensors) or
+    /// a Gemma Scope folder or file (params.npz), absolute or relative to pipeline.yaml. Training keys do not apply.
+    /// </summary>
+    public string? Path { get; init; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public long Steps => TrainingTokens / BatchSize;
 
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsImported => Path is not null;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double EffectiveAdamBeta1 => AdamBeta1 ?? (Architecture is SaeArchitecture.Jumprelu or SaeArchitecture.Gated ? 0.0 : 0.9);
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? EffectiveMaxGradNorm => MaxGradNorm ??
+        (Architecture is SaeArchitecture.Topk or SaeArchitecture.BatchTopk or SaeArchitecture.Jumprelu or SaeArchitecture.AprilUpdate ? 1.0 : null);
+
+    public int EffectiveAuxK(int dIn) => AuxK ?? Math.Max(1, dIn / 2);
+
+    /// <summary>The unit-norm decoder constraint (projected gradient, renormalised rows) holds for all but april_update.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool ConstrainedDecoder => Architecture != SaeArchitecture.AprilUpdate;
+
+    /// <summary>What the sparsity is set by, for tables and logs: "l1 0.1", "k 32", "target L0 20".</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string SparsityLabel => Architecture switch
+    {
+        SaeArchitecture.Topk or SaeArchitecture.BatchTopk => $"k {K}",
+        SaeArchitecture.Jumprelu => TargetL0 is { } t ? $"target L0 {t:G4}" : $"l0 {L0Coefficient:G4}",
+        _ => $"l1 {L1Coefficient:G4}",
+    };
+
     public void Validate(ConfigValidation v)
     {
+        if (IsImported)
+        {
+            string resolved = System.IO.Path.GetFullPath(System.IO.Path.Combine(v.BaseDirectory, Path!));
+            if (!Directory.Exists(resolved) && !File.Exists(resolved))
+                v.Error("path", $"no SAE folder or file at {resolved}", ConfigCodes.MissingFile);
+            foreach (var key in new[] { "architecture", "d_sae", "k", "l1_coefficient", "resample_steps" })
+                if (v.HasOwn(key)) v.Error(key, $"an imported SAE (path: …) is not trained here, so {key} does not apply; its files say what it is", ConfigCodes.Inconsistent);
+            return;
+        }
+        if (DSae < 1) v.Error("d_sae", "missing required key 'd_sae' (the number of latents)", ConfigCodes.MissingRequired);
+        bool topK = Architecture is SaeArchitecture.Topk or SaeArchitecture.BatchTopk;
+        if (topK && K is null) v.Error("k", $"{Name}: {ArchitectureName} needs k, the number of active latents per token", ConfigCodes.MissingRequired);
+        if (topK && K is { } k && DSae >= 1 && k > DSae) v.Error("k", $"must be at most d_sae ({DSae}), got {k}");
+        RefuseUnless(v, topK, "k", "auxk_coefficient", "aux_k");
+        RefuseUnless(v, Architecture == SaeArchitecture.BatchTopk, "threshold_start_step", "threshold_decay");
+        RefuseUnless(v, Architecture == SaeArchitecture.Jumprelu, "l0_coefficient", "target_l0", "jumprelu_bandwidth", "jumprelu_init_threshold");
+        RefuseUnless(v, Architecture is SaeArchitecture.Relu or SaeArchitecture.AprilUpdate or SaeArchitecture.Gated, "l1_coefficient");
+        RefuseUnless(v, Architecture == SaeArchitecture.Relu, "resample_steps");
         if (TrainingTokens < BatchSize)
+        {
             v.Error("training_tokens", $"must be at least batch_size ({BatchSize}) to make one step", ConfigCodes.Inconsistent);
-        else if (LrWarmupSteps >= Steps)
+            return;
+        }
+        if (LrWarmupSteps >= Steps)
             v.Warn("lr_warmup_steps", $"warmup ({LrWarmupSteps} steps) is not shorter than training ({Steps} steps); the lr never reaches its value");
+        if (LrDecayStartFraction is { } start && start >= LrDecayEndFraction)
+            v.Error("lr_decay_start_fraction", $"must be below lr_decay_end_fraction ({LrDecayEndFraction})", ConfigCodes.Inconsistent);
+        if (Architecture == SaeArchitecture.BatchTopk && ThresholdStartStep >= Steps)
+            v.Error("threshold_start_step", $"the inference threshold starts at step {ThresholdStartStep}, but training has only {Steps} steps, " +
+                                            "so it would never be estimated; lower threshold_start_step", ConfigCodes.Inconsistent);
+    }
+
+    string ArchitectureName => Runtime.Json.ToNode(Architecture).GetValue<string>();
+
+    void RefuseUnless(ConfigValidation v, bool applies, params string[] keys)
+    {
+        if (applies) return;
+        foreach (var key in keys)
+            if (v.HasOwn(key)) v.Error(key, $"does not apply to architecture {ArchitectureName}", ConfigCodes.Inconsistent);
     }
 }

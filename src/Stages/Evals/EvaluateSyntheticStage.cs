@@ -27,7 +27,7 @@ public static class EvaluateSyntheticStage
         using (sae)
         {
             using (var scope = TorchSharp.torch.NewDisposeScope())
-                if (sae.Parameters.Any(t => !TorchSharp.torch.isfinite(t).all().item<bool>()))
+                if (sae.Parameters.Concat(sae.Buffers).Any(t => !TorchSharp.torch.isfinite(t.Tensor).all().item<bool>()))
                     throw new PipelineException($"{Path.Combine(saeDir, SaeLensFormat.WeightsFile)} holds non-finite values", saeDir);
             string truthPath = Path.Combine(cacheDir, SyntheticCache.GroundTruthFile);
             var truth = Safetensors.Load(truthPath);

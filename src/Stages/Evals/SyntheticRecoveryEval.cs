@@ -17,7 +17,7 @@ public sealed record HeldoutStats(long Rows, double L0, double TrueL0, double Ex
 /// </summary>
 public static class SyntheticRecoveryEval
 {
-    public static async Task<HeldoutStats> MeasureAsync(ReluSae sae, ActivationCache cache, Device device)
+    public static async Task<HeldoutStats> MeasureAsync(SparseAutoencoder sae, ActivationCache cache, Device device)
     {
         int d = cache.DIn;
         var acts = new float[(long)cache.Info.RowsPerRowGroup * d];
@@ -44,7 +44,7 @@ public static class SyntheticRecoveryEval
         long rows, trueActive, ratioRows;
         double residualSq, xSq, l0, ratioSum, hatSq, dot;
 
-        public void Add(ReluSae sae, float[] acts, int[] nActive, int n, Device device)
+        public void Add(SparseAutoencoder sae, float[] acts, int[] nActive, int n, Device device)
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();

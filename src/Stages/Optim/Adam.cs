@@ -29,6 +29,22 @@ public sealed class Adam : IDisposable
 
     public long StepCount { get; private set; }
 
+    /// <summary>The first and second moments of every parameter, in parameter order (for checkpoints).</summary>
+    public IReadOnlyList<Tensor> FirstMoments => m;
+    public IReadOnlyList<Tensor> SecondMoments => v;
+
+    /// <summary>Puts back a checkpoint's moments and step count, so the next step is the one the checkpointed run would take.</summary>
+    public void Restore(IReadOnlyList<Tensor> firstMoments, IReadOnlyList<Tensor> secondMoments, long stepCount)
+    {
+        using var noGrad = no_grad();
+        for (int i = 0; i < m.Length; i++)
+        {
+            m[i].copy_(firstMoments[i]);
+            v[i].copy_(secondMoments[i]);
+        }
+        StepCount = stepCount;
+    }
+
     public void Step(double lr)
     {
         StepCount++;

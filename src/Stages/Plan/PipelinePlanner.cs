@@ -84,7 +84,7 @@ public static class PipelinePlanner
         foreach (var sae in c.Saes)
         {
             var train = Add(items, StageKind.TrainSae, sae.Name,
-                new TrainSaeParams { Sae = sae with { Seed = sae.Seed ?? c.Seed }, DIn = dIn, Device = c.Device },
+                new TrainSaeParams { Sae = sae with { Seed = sae.Seed ?? c.Seed }, DIn = dIn, Device = c.Device, Import = Imported(sae, baseDir) },
                 new() { ["activations"] = saeCache });
             reportInputs[$"sae/{sae.Name}"] = train;
             if (c.Synthetic is null) continue;
@@ -105,6 +105,14 @@ public static class PipelinePlanner
         };
         Add(items, StageKind.Report, "report", report, reportInputs, contentAddressed: false);
         return new PipelinePlan(loaded, items);
+    }
+
+    /// <summary>An SAE trained elsewhere, with its files' fingerprint in the params, so replacing them reruns what reads it.</summary>
+    static ImportedSae? Imported(SaeConfig sae, string baseDir)
+    {
+        if (sae.Path is not { } path) return null;
+        string resolved = Path.GetFullPath(Path.Combine(baseDir, path));
+        return new ImportedSae(resolved, File.Exists(resolved) ? ContentFingerprint.Files([resolved]) : ContentFingerprint.Folder(resolved));
     }
 
     static PlanItem Add<TParams>(List<PlanItem> items, StageKind kind, string name, TParams parameters,

@@ -53,7 +53,7 @@ public static class ReportStage
                 .AppendLine()
                 .AppendLine("Training statistics of each SAE's last logged batch: L0 (mean active latents per token), explained variance " +
                             "(1 − Σ‖x − x̂‖² / Σ‖x − x̄‖²), mse (mean over tokens of Σ_d (x − x̂)²), dead (latents silent for the last " +
-                            "dead_window_steps). Held-out evaluations (core, SCR, TPP, sparse probing) are added by their stages.");
+                            "dead_after_tokens training tokens). Held-out evaluations (core, SCR, TPP, sparse probing) are added by their stages.");
             AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.json"), Json.Serialize(rows));
         }
         AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.md"), summary.ToString());
@@ -93,11 +93,10 @@ public static class ReportStage
         var result = JsonNode.Parse(File.ReadAllText(evalFile))!;
         var m = result["eval_result_metrics"]!;
         double Metric(string category, string key) => m[category]?[key]?.GetValue<double>() ?? double.NaN;
-        var training = result["sae_cfg_dict"]?["metadata"]?["training"];
+        var description = SaeDescription.From(result["sae_cfg_dict"]);
         return new SummaryRow(
-            name,
+            name, description.Architecture, description.Sparsity,
             result["sae_cfg_dict"]?["d_sae"]?.GetValue<int>() ?? 0,
-            training?["l1_coefficient"]?.GetValue<double>() ?? double.NaN,
             Metric("sparsity", "l0"), Metric("sparsity", "true_l0"),
             Metric("reconstruction_quality", "explained_variance"),
             Metric("feature_recovery", "mmcs"), Metric("feature_recovery", "mcc"), Metric("feature_recovery", "frac_recovered"),

@@ -9,7 +9,7 @@ namespace SaePipeline.Reports;
 /// its last logged batch.
 /// </summary>
 public sealed record TrainingRow(
-    string Sae, int DSae, double L1Coefficient, double L0, double ExplainedVariance, int DeadLatents, double Mse,
+    string Sae, string Architecture, string Sparsity, int DSae, double L0, double ExplainedVariance, int DeadLatents, double Mse,
     double TrainSeconds, double TokensPerSecond)
 {
     /// <summary>From a TrainSae manifest's info and the SAE's cfg.json.</summary>
@@ -17,7 +17,8 @@ public sealed record TrainingRow(
     {
         double D(JsonNode? n) => n?.GetValue<double>() ?? double.NaN;
         var final = info?["final"];
-        return new TrainingRow(name, cfg?["d_sae"]?.GetValue<int>() ?? 0, D(cfg?["metadata"]?["training"]?["l1_coefficient"]),
+        var description = SaeDescription.From(cfg);
+        return new TrainingRow(name, description.Architecture, description.Sparsity, cfg?["d_sae"]?.GetValue<int>() ?? 0,
             D(final?["l0"]), D(final?["explained_variance"]), final?["dead_latents"]?.GetValue<int>() ?? -1, D(final?["mse"]),
             D(info?["seconds"]), D(info?["tokens_per_second"]));
     }
@@ -29,10 +30,10 @@ public static class TrainingTable
     {
         static string F(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
         var text = new StringBuilder()
-            .AppendLine("| SAE | d_sae | l1 | L0 | expl. var. | mse | dead | train s | tokens/s |")
-            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            .AppendLine("| SAE | architecture | sparsity | d_sae | L0 | expl. var. | mse | dead | train s | tokens/s |")
+            .AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
-            text.AppendLine($"| {r.Sae} | {r.DSae} | {F(r.L1Coefficient, "G4")} | {F(r.L0, "F2")} | {F(r.ExplainedVariance, "F4")} | " +
+            text.AppendLine($"| {r.Sae} | {r.Architecture} | {r.Sparsity} | {r.DSae} | {F(r.L0, "F2")} | {F(r.ExplainedVariance, "F4")} | " +
                             $"{F(r.Mse, "G4")} | {r.DeadLatents} | {F(r.TrainSeconds, "F1")} | {F(r.TokensPerSecond, "N0")} |");
         return text.ToString();
     }

@@ -8,6 +8,13 @@ public sealed class SplitMix64(ulong seed)
 {
     ulong state = seed;
 
+    /// <summary>The whole generator state: a checkpoint saves it, a resumed run puts it back.</summary>
+    public ulong State
+    {
+        get => state;
+        set => state = value;
+    }
+
     public ulong NextUInt64()
     {
         ulong z = state += 0x9E3779B97F4A7C15UL;

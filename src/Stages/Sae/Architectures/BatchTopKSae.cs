@@ -1,0 +1,61 @@
+using SaePipeline.Config;
+using static TorchSharp.torch;
+
+namespace SaePipeline.Sae;
+
+/// <summary>
+/// BatchTopK SAE (Bussmann et al. 2024). Training keeps the k·B largest ReLU'd pre-activations over the whole batch of
+/// B tokens (so L0 averages k but varies per token; see BatchTopKObjective). A batch is not available at inference,
+/// so there a single threshold θ, the running average of the smallest activation kept in training, gates each
+/// latent: f = ReLU(pre)·1[pre > θ]. That is a JumpReLU with every threshold equal to θ, and SAELens saves it as one
+/// (architecture "jumprelu", threshold = θ·1), which is what we write too.
+/// </summary>
+public sealed class BatchTopKSae : SparseAutoencoder
+{
+    public BatchTopKSae(Tensor wEnc, Tensor bEnc, Tensor wDec, Tensor bDec, int k, Tensor threshold)
+        : base(wEnc, wDec, bDec, applyBDecToInput: true)
+    {
+        b_enc = bEnc.DetachFromDisposeScope();
+        CheckVector(b_enc, DSae, "b_enc");
+        if (k < 1 || k > DSae) throw new ArgumentException($"k must be in 1..d_sae ({DSae}), got {k}");
+        K = k;
+        Threshold = threshold.DetachFromDisposeScope();
+        if (Threshold.numel() != 1) throw new ArgumentException("the BatchTopK threshold is one number");
+    }
+
+#pragma warning disable IDE1006, CA1707
+    public Tensor b_enc { get; }
+#pragma warning restore IDE1006, CA1707
+
+    public int K { get; }
+
+    /// <summary>θ (a 0-d tensor); negative until the training has estimated it.</summary>
+    public Tensor Threshold { get; }
+
+    public override SaeArchitecture Architecture => SaeArchitecture.BatchTopk;
+    public override string SaeLensArchitecture => "jumprelu";
+    public override IReadOnlyList<NamedTensor> Parameters => [new("W_enc", W_enc), new("b_enc", b_enc), new("W_dec", W_dec), new("b_dec", b_dec)];
+    public override IReadOnlyList<NamedTensor> Buffers => [new("threshold", Threshold)];
+    protected override IEnumerable<Tensor> BiasesAndThresholds => [b_enc, Threshold];
+
+    public override IReadOnlyList<NamedTensor> SaeLensTensors =>
+        [.. Parameters, new("threshold", Threshold.detach().expand(DSae).contiguous())];
+
+    public override Tensor Encode(Tensor x)
+    {
+        if (Threshold.item<float>() < 0)
+            throw new InvalidOperationException("the BatchTopK inference threshold has not been estimated (training stopped before threshold_start_step)");
+        var pre = PreActivation(x, b_enc);
+        return pre.relu().mul_(pre.gt(Threshold));
+    }
+
+    /// <summary>The k·B largest ReLU'd entries of the whole batch, in place of zeros (the training-time encoder).</summary>
+    public static Tensor KeepBatchTopK(Tensor pre, int k)
+    {
+        var relu = pre.relu();
+        var flat = relu.flatten();
+        long keep = Math.Min((long)k * pre.shape[0], flat.shape[0]);
+        var (values, indices) = flat.topk((int)keep, dim: 0, largest: true, sorted: false);
+        return zeros_like(flat).scatter(0, indices, values).view(pre.shape);
+    }
+}

@@ -1,0 +1,30 @@
+using static TorchSharp.torch;
+
+namespace SaePipeline.Sae;
+
+/// <summary>
+/// The AuxK loss of Gao et al. (2024), which gives dead latents a gradient: the main reconstruction's residual
+/// e = x − x̂ (no gradient) is modelled by the k_aux largest ReLU'd pre-activations among dead latents only, decoded
+/// without b_dec. Of the four normalisations in use (sae-anchors §4.3) we take dictionary_learning's:
+///   L_aux = mean_b Σ_d (e − ê)² / mean_b Σ_d (e − ē)²           (ē the batch mean of e; NaN → 0)
+/// It is scale-free, so α = 1/32 means the same under either reconstruction convention and any input scale, and
+/// it is OpenAI's normalised MSE applied to the residual; SAELens's unnormalised variant would tie α to the scale.
+/// </summary>
+public static class AuxK
+{
+    /// <param name="postRelu">[B, d_sae] ReLU'd pre-activations of every latent.</param>
+    /// <param name="residual">[B, d_in] x − x̂, detached.</param>
+    /// <param name="dead">[d_sae] bool.</param>
+    public static Tensor Loss(Tensor postRelu, Tensor residual, Tensor dead, long deadCount, int kAux, Tensor wDec)
+    {
+        if (deadCount == 0) return zeros([], postRelu.dtype, postRelu.device);
+        int k = (int)Math.Min(kAux, deadCount);
+        var candidates = postRelu.masked_fill(dead.logical_not().unsqueeze(0), double.NegativeInfinity);
+        var (values, indices) = candidates.topk(k, dim: -1, largest: true, sorted: false);
+        var auxLatents = zeros_like(postRelu).scatter(-1, indices, values);
+        var estimate = auxLatents.matmul(wDec);
+        var error = (residual - estimate).square().sum() / residual.shape[0];
+        var spread = (residual - residual.mean([0], keepdim: true)).square().sum() / residual.shape[0];
+        return (error / spread).nan_to_num(0.0, 0.0, 0.0);
+    }
+}

@@ -1,0 +1,66 @@
+using SaePipeline.Config;
+using static TorchSharp.torch;
+
+namespace SaePipeline.Sae;
+
+/// <summary>What the trainer tells an objective about the current step.</summary>
+/// <param name="SparsityScale">The sparsity warmup multiplier s(t) = min(step / sparsity_warmup_steps, 1).</param>
+/// <param name="Dead">[d_sae] bool: latents that have not fired for dead_after_tokens tokens (before this step).</param>
+public sealed record StepContext(long Step, double SparsityScale, Tensor Dead, long DeadCount);
+
+/// <summary>
+/// One step's forward pass and loss. <c>Mse</c> is always mean_b Σ_d (x − x̂)², whatever the loss convention, so logs
+/// compare across objectives; <c>Sparsity</c> and <c>Aux</c> are the weighted terms as they enter the loss.
+/// </summary>
+public sealed record ObjectiveOutput(Tensor Loss, Tensor Latents, Tensor Reconstruction, Tensor Mse, Tensor Sparsity, Tensor Aux);
+
+/// <summary>
+/// A training objective: how an architecture's latents are computed in training and what loss they are trained on,
+/// written as the paper writes it (one file each). The trainer owns everything shared: schedules, the decoder
+/// constraint, clipping, Adam, dead-latent bookkeeping, checkpoints.
+/// </summary>
+public abstract class SaeObjective(SaeConfig config)
+{
+    protected SaeConfig Config { get; } = config;
+
+    public abstract SparseAutoencoder Sae { get; }
+
+    public abstract ObjectiveOutput Forward(Tensor x, StepContext step);
+
+    /// <summary>Whether <see cref="StepContext.Dead"/> is used (it costs a device sync per step).</summary>
+    public virtual bool UsesDeadLatents => false;
+
+    /// <summary>Called once with the first training batch, before its step (TopK: b_dec ← geometric median).</summary>
+    public virtual void BeforeFirstStep(Tensor x) { }
+
+    /// <summary>Called after each optimizer step (BatchTopK: the threshold average; JumpReLU: thresholds kept ≥ 0).</summary>
+    public virtual void AfterStep(ObjectiveOutput output, long step) { }
+
+    /// <summary>The sparsity coefficient in force at a step, for the training log (0 where sparsity is set by k).</summary>
+    public virtual double SparsityCoefficient(double sparsityScale) => 0;
+
+    /// <summary>
+    /// The reconstruction term in the configured convention, and mean_b Σ_d (x − x̂)² for the log. For normalized_mse,
+    /// Σ‖x − x̂‖² / Σ‖x − x̄‖² over the batch (x̄ the batch mean; x carries no gradient, so neither does the denominator).
+    /// </summary>
+    protected (Tensor Term, Tensor Mse) Reconstruction(Tensor x, Tensor xHat)
+    {
+        var mse = (x - xHat).square().sum() / x.shape[0];
+        if (Config.ReconstructionLoss == ReconstructionLossKind.SumSquared) return (mse, mse);
+        var variance = (x - x.mean([0], keepdim: true)).square().sum() / x.shape[0];
+        return (mse / variance, mse);
+    }
+
+    protected static Tensor Zero(Tensor like) => zeros([], like.dtype, like.device);
+
+    public static SaeObjective Create(SaeConfig config, SparseAutoencoder sae) => (config.Architecture, sae) switch
+    {
+        (SaeArchitecture.Relu, ReluSae relu) => new ReluL1Objective(config, relu),
+        (SaeArchitecture.AprilUpdate, ReluSae relu) => new AprilUpdateObjective(config, relu),
+        (SaeArchitecture.Topk, TopKSae topK) => new TopKObjective(config, topK),
+        (SaeArchitecture.BatchTopk, BatchTopKSae batchTopK) => new BatchTopKObjective(config, batchTopK),
+        (SaeArchitecture.Jumprelu, JumpReluSae jumpRelu) => new JumpReluObjective(config, jumpRelu),
+        (SaeArchitecture.Gated, GatedSae gated) => new GatedObjective(config, gated),
+        _ => throw new ArgumentException($"no objective trains a {sae.GetType().Name} as {config.Architecture}"),
+    };
+}
