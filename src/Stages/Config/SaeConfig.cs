@@ -200,7 +200,7 @@ public sealed record SaeConfig : IValidatedConfig
                 if (v.HasOwn(key)) v.Error(key, $"an imported SAE (path: …) is not trained here, so {key} does not apply; its files say what it is", ConfigCodes.Inconsistent);
             return;
         }
-        if (DSae < 1) v.Error("d_sae", "missing required key 'd_sae' (the number of latents)", ConfigCodes.MissingRequired);
+        if (!v.Has("d_sae")) v.Error("d_sae", "missing required key 'd_sae' (the number of latents)", ConfigCodes.MissingRequired);
         bool topK = Architecture is SaeArchitecture.Topk or SaeArchitecture.BatchTopk;
         if (topK && K is null) v.Error("k", $"{Name}: {ArchitectureName} needs k, the number of active latents per token", ConfigCodes.MissingRequired);
         if (topK && K is { } k && DSae >= 1 && k > DSae) v.Error("k", $"must be at most d_sae ({DSae}), got {k}");

@@ -1,0 +1,171 @@
+using SaePipeline.Config;
+
+namespace SaePipeline.Tests;
+
+/// <summary>Architecture keys, sweeps and imported SAEs in pipeline.yaml: what they expand to, and how mistakes are reported.</summary>
+public sealed class SaeConfigTests
+{
+    const string Head = """
+        name: t
+        seed: 1
+        synthetic:
+          n_features: 32
+          d_in: 16
+          n_tokens: 10000
+        sae_defaults:
+          d_sae: 64
+          l1_coefficient: 0.05
+        saes:
+
+        """;
+
+    static LoadedConfig Load(string saes, params string[] overrides)
+    {
+        using var dir = new TempDir();
+        return PipelineConfigLoader.Load(dir.File("pipeline.yaml", Head + saes), overrides);
+    }
+
+    static IReadOnlyList<ConfigError> Errors(string saes, params string[] overrides)
+    {
+        using var dir = new TempDir();
+        string path = dir.File("pipeline.yaml", Head + saes);
+        return Assert.Throws<ConfigException>(() => PipelineConfigLoader.Load(path, overrides)).Errors;
+    }
+
+    [Fact]
+    public void ASweepExpandsToTheProductInOrderWithNamesFromItsValues()
+    {
+        var loaded = Load("""
+              - name: topk
+                architecture: topk
+                sweep:
+                  k: [4, 8]
+                  lr: [0.001, 3e-4]
+              - name: plain
+            """);
+        Assert.Equal(["topk-k4-lr0p001", "topk-k4-lr3e-4", "topk-k8-lr0p001", "topk-k8-lr3e-4", "plain"], loaded.Config.Saes.Select(s => s.Name));
+        var third = loaded.Config.Saes[2];
+        Assert.Equal((SaeArchitecture.Topk, 8, 0.001, 64), (third.Architecture, third.K!.Value, third.Lr, third.DSae));
+    }
+
+    [Fact]
+    public void ASweptKeyBeatsADefaultButNotAKeySetInTheEntry()
+    {
+        Assert.Equal([0.1, 0.2], Load("""
+              - name: relu
+                sweep: {l1_coefficient: [0.1, 0.2]}
+            """).Config.Saes.Select(s => s.L1Coefficient));
+        var e = Assert.Single(Errors("""
+              - name: relu
+                l1_coefficient: 0.3
+                sweep: {l1_coefficient: [0.1, 0.2]}
+            """));
+        Assert.Equal((ConfigCodes.Inconsistent, "saes.relu.l1_coefficient", 12), (e.Code, e.KeyPath, e.Location.Line));
+        Assert.Contains("both set here and swept", e.Message);
+    }
+
+    [Fact]
+    public void ABadSweptValuePointsAtItsLineUnderTheExpandedName()
+    {
+        var e = Assert.Single(Errors("""
+              - name: relu
+                sweep:
+                  l1_coefficient: [0.1, -1]
+            """));
+        Assert.Equal((ConfigCodes.OutOfRange, "saes.relu-l1_coefficient-1.l1_coefficient", 13), (e.Code, e.KeyPath, e.Location.Line));
+    }
+
+    [Fact]
+    public void ASweepMustBeAMappingOfNonEmptyLists()
+    {
+        Assert.Contains("non-empty list", Assert.Single(Errors("""
+              - name: relu
+                sweep: {l1_coefficient: []}
+            """)).Message);
+        Assert.Contains("expected a mapping", Assert.Single(Errors("""
+              - name: relu
+                sweep: [1, 2]
+            """)).Message);
+    }
+
+    [Fact]
+    public void AnOverrideReachesTheSweepAsWritten()
+    {
+        var loaded = Load("""
+              - name: topk
+                architecture: topk
+                sweep: {k: [4]}
+            """, "saes.topk.sweep.k=[2, 16]");
+        Assert.Equal(["topk-k2", "topk-k16"], loaded.Config.Saes.Select(s => s.Name));
+    }
+
+    [Fact]
+    public void TopKNeedsKAndKeysOfOtherArchitecturesAreRefused()
+    {
+        var missing = Assert.Single(Errors("""
+              - name: t
+                architecture: topk
+            """));
+        Assert.Equal((ConfigCodes.MissingRequired, "saes.t.k"), (missing.Code, missing.KeyPath));
+
+        var errors = Errors("""
+              - name: j
+                architecture: jumprelu
+                k: 8
+                resample_steps: 100
+            """);
+        Assert.Equal(["saes.j.k", "saes.j.resample_steps"], errors.Select(e => e.KeyPath).Order());
+        Assert.All(errors, e => Assert.Contains("does not apply to architecture jumprelu", e.Message));
+    }
+
+    [Fact]
+    public void ADefaultThatDoesNotApplyToAnEntryIsNotAnError()
+    {
+        // sae_defaults sets l1_coefficient, which a topk entry ignores rather than refuses.
+        var loaded = Load("""
+              - name: t
+                architecture: topk
+                k: 4
+            """);
+        Assert.Equal(4, loaded.Config.Saes[0].K);
+    }
+
+    [Fact]
+    public void BatchTopKMustReachItsThresholdStartStep()
+    {
+        var e = Assert.Single(Errors("""
+              - name: b
+                architecture: batch_topk
+                k: 4
+                batch_size: 1000
+                training_tokens: 100000
+            """));
+        Assert.Equal("saes.b.threshold_start_step", e.KeyPath);
+        Assert.Contains("only 100 steps", e.Message);
+    }
+
+    [Fact]
+    public void AnImportedSaeNeedsAnExistingPathAndNoTrainingKeys()
+    {
+        var errors = Errors("""
+              - name: gemma
+                path: no/such/folder
+                architecture: jumprelu
+            """);
+        Assert.Equal(["saes.gemma.architecture", "saes.gemma.path"], errors.Select(e => e.KeyPath).Order());
+        Assert.Contains(errors, e => e.Code == ConfigCodes.MissingFile && e.Message.Contains("no/such/folder"));
+    }
+
+    [Fact]
+    public void ArchitectureDefaultsFollowThePublishedTrainers()
+    {
+        var c = new SaeConfig { Name = "x", DSae = 8 };
+        Assert.Equal((0.9, (double?)null), (c.EffectiveAdamBeta1, c.EffectiveMaxGradNorm));
+        Assert.Equal((0.0, (double?)1.0), ((c with { Architecture = SaeArchitecture.Jumprelu }).EffectiveAdamBeta1, (c with { Architecture = SaeArchitecture.Jumprelu }).EffectiveMaxGradNorm));
+        Assert.Equal((0.0, (double?)null), ((c with { Architecture = SaeArchitecture.Gated }).EffectiveAdamBeta1, (c with { Architecture = SaeArchitecture.Gated }).EffectiveMaxGradNorm));
+        Assert.Equal(1.0, (c with { Architecture = SaeArchitecture.Topk }).EffectiveMaxGradNorm);
+        Assert.False((c with { Architecture = SaeArchitecture.AprilUpdate }).ConstrainedDecoder);
+        Assert.Equal(64, c.EffectiveAuxK(128));
+        Assert.Equal(0.5, (c with { AdamBeta1 = 0.5, Architecture = SaeArchitecture.Gated }).EffectiveAdamBeta1);
+    }
+}
