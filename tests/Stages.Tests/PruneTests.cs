@@ -22,6 +22,8 @@ public sealed class PruneTests
         foreach (var name in new[] { current.Id, "a-0badf00d", "a-0badf00d.tmp-12345-abcdef01", "mine", "a-notahash" })
             Directory.CreateDirectory(Path.Combine(saes, name));
         string oldSpec = dir.File("artifacts/.specs/TrainSae/a-0badf00d.json", "{}");
+        string oldCheckpoint = dir.File("artifacts/.checkpoints/TrainSae/a-0badf00d/checkpoint.safetensors", "x");
+        string currentCheckpoint = dir.File($"artifacts/.checkpoints/TrainSae/{current.Id}/checkpoint.safetensors", "x");
 
         var listed = Prune.Run(plan, root, dryRun: true);
         Assert.Equal(5, Directory.EnumerateDirectories(saes).Count());   // a dry run deletes nothing
@@ -29,6 +31,8 @@ public sealed class PruneTests
         Assert.Equal(listed.Select(r => r.Path), removed.Select(r => r.Path));
         Assert.Equal([current.Id, "a-notahash", "mine"], Directory.EnumerateDirectories(saes).Select(Path.GetFileName).Order());
         Assert.False(File.Exists(oldSpec));
+        Assert.False(File.Exists(oldCheckpoint));       // a checkpoint of an item the plan dropped can never resume
+        Assert.True(File.Exists(currentCheckpoint));
         Assert.True(File.Exists(current.SpecPath(root)));
     }
 }

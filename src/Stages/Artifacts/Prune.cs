@@ -5,7 +5,7 @@ namespace SaePipeline.Artifacts;
 
 /// <summary>
 /// Removes results the current plan no longer references (older versions of changed items, leftovers of killed
-/// runs) and their spec files. Only folders named like ours (<c>name-&lt;8 hex&gt;</c>, or its .tmp/.old siblings)
+/// runs), their spec files and their unfinished training checkpoints. Only folders named like ours (<c>name-&lt;8 hex&gt;</c>, or its .tmp/.old siblings)
 /// inside the stage folders are touched.
 /// </summary>
 public static partial class Prune
@@ -23,6 +23,12 @@ public static partial class Prune
             if (Directory.Exists(folder))
                 foreach (var dir in Directory.EnumerateDirectories(folder))
                     if (ItemFolder().IsMatch(Path.GetFileName(dir)) && !keep.Contains(Path.GetFullPath(dir)))
+                        removed.Add((dir, Remove(dir, dryRun)));
+            // Training checkpoints of items the plan no longer has can never be resumed.
+            string checkpoints = Path.Combine(root, ".checkpoints", kind.Target);
+            if (Directory.Exists(checkpoints))
+                foreach (var dir in Directory.EnumerateDirectories(checkpoints))
+                    if (ItemFolder().IsMatch(Path.GetFileName(dir)) && !plan.Items.Any(i => i.Kind == kind && i.Id == Path.GetFileName(dir)))
                         removed.Add((dir, Remove(dir, dryRun)));
             string specs = Path.Combine(root, ".specs", kind.Target);
             if (Directory.Exists(specs))

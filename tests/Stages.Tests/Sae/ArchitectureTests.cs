@@ -98,12 +98,12 @@ public sealed class ArchitectureTests
 
         threshold.grad!.zero_();
         pre.grad!.zero_();
-        var l0 = JumpReluObjective.Step(pre, threshold, epsilon);
-        Assert.Equal(pre.gt(threshold).to(float32).data<float>().ToArray(), l0.data<float>().ToArray());
-        l0.sum().backward();
-        Assert.Equal(-2 / epsilon, threshold.grad!.data<float>()[0], 4);
+        var l0 = JumpReluObjective.MeanL0(pre, threshold, epsilon);
+        Assert.Equal(pre.gt(threshold).sum().item<long>() / 4.0, l0.item<float>(), 6);   // mean over the 4 rows of the active count
+        l0.backward();
+        Assert.Equal(-2 / epsilon / 4, threshold.grad!.data<float>()[0], 4);
         Assert.Equal(0f, threshold.grad!.data<float>()[1]);
-        Assert.True(pre.grad!.eq(0).all().item<bool>());   // the step passes no gradient to the pre-activations
+        Assert.True(pre.grad!.eq(0).all().item<bool>());   // the L0 passes no gradient to the pre-activations
     }
 
     [Fact]

@@ -26,22 +26,6 @@ public sealed class TrainingTests
     };
 
     /// <summary>Trains on fresh planted-feature batches (no cache: this tests the trainer, not the store).</summary>
-    internal static SparseAutoencoder Train(PlantedFeatureSource source, SaeConfig config, int steps, long seed)
-    {
-        using var data = TorchRuntime.Generator(seed, "test/data");
-        var rows = new ActivationRows(config.BatchSize, Source.DIn, 1);
-        var sae = SaeInitialization.Create(config, Source.DIn, TorchRuntime.Generator(seed, "test/init"), CPU);
-        using var trainer = new SaeTrainer(SaeObjective.Create(config, sae), config, TorchRuntime.Generator(seed, "test/resample"));
-        for (int step = 0; step < steps; step++)
-        {
-            source.Sample(config.BatchSize, data, 0, rows);
-            using var scope = NewDisposeScope();
-            var (loss, _) = trainer.Step(RowTensors.FromRows(rows.Acts, config.BatchSize, Source.DIn), step, log: false);
-            Assert.True(double.IsFinite(loss), $"{config.Architecture}: loss {loss} at step {step}");
-        }
-        return sae;
-    }
-
     /// <summary>Settings that reach L0 ≈ 3 (the planted mean) on this problem, one per architecture.</summary>
     public static TheoryData<string> Architectures => new(Enum.GetValues<SaeArchitecture>().Select(a => a.ToString()));
 
@@ -100,6 +84,36 @@ public sealed class TrainingTests
         using var c = Train(source, config, steps: 30, seed: 14);
         Assert.All(a.Parameters.Zip(b.Parameters), p => Assert.True(p.First.Tensor.eq(p.Second.Tensor).all().item<bool>(), $"{name}: {p.First.Name} differs"));
         Assert.False(a.W_dec.eq(c.W_dec).all().item<bool>());
+    }
+
+    [Fact]
+    public void Bfloat16MatmulsKeepFloat32MasterWeightsAndLearnTheSameFeatures()
+    {
+        using var source = new PlantedFeatureSource(Source, seed: 16);
+        using var full = Train(source, Relu, steps: 800, seed: 16);
+        using var half = Train(source, Relu with { MatmulDtype = MatmulDtype.Bfloat16 }, steps: 800, seed: 16);
+        Assert.All(half.Parameters, p => Assert.Equal(ScalarType.Float32, p.Tensor.dtype));
+        Assert.False(half.W_dec.eq(full.W_dec).all().item<bool>());   // the bf16 products did change the arithmetic
+        double a = FeatureRecovery.Score(source.Features, full.W_dec, 0.9).Mmcs, b = FeatureRecovery.Score(source.Features, half.W_dec, 0.9).Mmcs;
+        Assert.True(b >= 0.9 && Math.Abs(a - b) < 0.03, $"MMCS float32 {a:F4}, bf16 matmuls {b:F4}");
+    }
+
+    /// <summary>Trains on fresh planted-feature batches (no cache: this tests the trainer, not the store), with the SAE's matmul precision set as TrainSae sets it.</summary>
+    internal static SparseAutoencoder Train(PlantedFeatureSource source, SaeConfig config, int steps, long seed)
+    {
+        using var data = TorchRuntime.Generator(seed, "test/data");
+        var rows = new ActivationRows(config.BatchSize, Source.DIn, 1);
+        var sae = SaeInitialization.Create(config, Source.DIn, TorchRuntime.Generator(seed, "test/init"), CPU);
+        sae.MatmulDtype = config.MatmulDtype == MatmulDtype.Bfloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        using var trainer = new SaeTrainer(SaeObjective.Create(config, sae), config, TorchRuntime.Generator(seed, "test/resample"));
+        for (int step = 0; step < steps; step++)
+        {
+            source.Sample(config.BatchSize, data, 0, rows);
+            using var scope = NewDisposeScope();
+            Assert.True(double.IsFinite(trainer.Step(RowTensors.FromRows(rows.Acts, config.BatchSize, Source.DIn), step, log: false).Loss));
+        }
+        sae.MatmulDtype = ScalarType.Float32;
+        return sae;
     }
 
     [Fact]

@@ -23,10 +23,11 @@ public sealed class JumpReluObjective(SaeConfig config, JumpReluSae sae) : SaeOb
     {
         var pre = sae.PreActivation(x, sae.b_enc);
         double epsilon = Config.JumpreluBandwidth;
-        var f = JumpRelu(pre, sae.threshold, epsilon);
+        var kernel = Rectangle(pre, sae.threshold, epsilon);   // computed once, used by both estimators
+        var f = JumpRelu(pre, sae.threshold, epsilon, kernel);
         var xHat = sae.Decode(f);
         var (reconstruction, mse) = Reconstruction(x, xHat);
-        var l0 = Step(pre, sae.threshold, epsilon).sum() / x.shape[0];
+        var l0 = MeanL0(pre, sae.threshold, epsilon, kernel);
         var penalty = Config.TargetL0 is { } target ? (l0 / target - 1).square() : l0;
         var sparsity = SparsityCoefficient(step.SparsityScale) * penalty;
         return new ObjectiveOutput(reconstruction + sparsity, f, xHat, mse, sparsity, Zero(mse));
@@ -43,22 +44,29 @@ public sealed class JumpReluObjective(SaeConfig config, JumpReluSae sae) : SaeOb
     }
 
     /// <summary>pre·H(pre − θ) with ∂/∂pre = H and ∂/∂θ = −(θ/ε)·K((pre − θ)/ε).</summary>
-    public static Tensor JumpRelu(Tensor pre, Tensor threshold, double epsilon)
+    public static Tensor JumpRelu(Tensor pre, Tensor threshold, double epsilon, Tensor? kernel = null)
     {
-        var above = pre.gt(threshold).to(pre.dtype).detach();
-        var thetaGradient = (-threshold.detach() / epsilon * Rectangle(pre, threshold, epsilon)).detach();
+        kernel ??= Rectangle(pre, threshold, epsilon);
+        var above = pre.gt(threshold).detach();
+        // (θ − sg θ) is zero in value; its product with the detached −(θ/ε)·K routes ∂L/∂f into θ exactly as the estimator says.
+        var thetaGradient = kernel.to(pre.dtype).mul_(-threshold.detach() / epsilon).detach();
         return pre * above + (threshold - threshold.detach()) * thetaGradient;
     }
 
-    /// <summary>H(pre − θ) with ∂/∂pre = 0 and ∂/∂θ = −(1/ε)·K((pre − θ)/ε).</summary>
-    public static Tensor Step(Tensor pre, Tensor threshold, double epsilon)
+    /// <summary>
+    /// L0 = mean_b Σ_i H(pre_bi − θ_i), with ∂/∂pre = 0 and ∂L0/∂θ_i = −(1/ε)·mean_b K((pre_bi − θ_i)/ε). L0 is a sum over the
+    /// batch, so its θ-gradient needs only the kernel's column sums: the estimator costs [d_sae] work, not [B, d_sae].
+    /// </summary>
+    public static Tensor MeanL0(Tensor pre, Tensor threshold, double epsilon, Tensor? kernel = null)
     {
-        var above = pre.gt(threshold).to(pre.dtype).detach();
-        var thetaGradient = (Rectangle(pre, threshold, epsilon) * (-1.0 / epsilon)).detach();
-        return above + (threshold - threshold.detach()) * thetaGradient;
+        kernel ??= Rectangle(pre, threshold, epsilon);
+        long batch = pre.shape[0];
+        var count = pre.detach().gt(threshold.detach()).sum().to(pre.dtype) / batch;
+        var thetaGradient = (kernel.sum(dim: 0).to(pre.dtype) * (-1.0 / (epsilon * batch))).detach();
+        return count + ((threshold - threshold.detach()) * thetaGradient).sum();
     }
 
-    /// <summary>K((pre − θ)/ε) = 1[|pre − θ| &lt; ε/2], no gradient.</summary>
+    /// <summary>K((pre − θ)/ε) = 1[|pre − θ| &lt; ε/2] as a bool tensor, no gradient.</summary>
     static Tensor Rectangle(Tensor pre, Tensor threshold, double epsilon) =>
-        (pre.detach() - threshold.detach()).abs().lt(epsilon / 2).to(pre.dtype);
+        (pre.detach() - threshold.detach()).abs_().lt_(epsilon / 2).to(ScalarType.Bool);
 }
