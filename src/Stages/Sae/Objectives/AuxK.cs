@@ -19,10 +19,13 @@ public static class AuxK
     {
         if (deadCount == 0) return zeros([], postRelu.dtype, postRelu.device);
         int k = (int)Math.Min(kAux, deadCount);
-        var candidates = postRelu.masked_fill(dead.logical_not().unsqueeze(0), double.NegativeInfinity);
+        // Only dead latents compete, so only their columns are gathered: the top-k, the scatter and the decode (and their
+        // backward) then cost n_dead/d_sae of the full-width version, which dense AuxK code pays on every step.
+        var deadIndex = dead.nonzero().flatten();
+        var candidates = postRelu.index_select(1, deadIndex);
         var (values, indices) = candidates.topk(k, dim: -1, largest: true, sorted: false);
-        var auxLatents = zeros_like(postRelu).scatter(-1, indices, values);
-        var estimate = auxLatents.matmul(wDec);
+        var auxLatents = zeros_like(candidates).scatter(-1, indices, values);
+        var estimate = auxLatents.matmul(wDec.index_select(0, deadIndex));
         var error = (residual - estimate).square().sum() / residual.shape[0];
         var spread = (residual - residual.mean([0], keepdim: true)).square().sum() / residual.shape[0];
         return (error / spread).nan_to_num(0.0, 0.0, 0.0);
