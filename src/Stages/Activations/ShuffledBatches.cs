@@ -14,6 +14,7 @@ public sealed record ShuffleState(ulong Rng, int Epoch, int[] OrderShards, int[]
 /// seeded random order (re-drawn every epoch) into a buffer, and each batch draws random rows out of it (swap-remove),
 /// so every row is used once per epoch and the buffer mixes rows from many row groups and shards. This is
 /// dictionary_learning's "serve random unread rows, refill when emptied" window, read from disk instead of a model.
+/// <see cref="Capture"/> and <see cref="RestoreAsync"/> let a resumed training run continue the very same stream.
 /// </summary>
 public sealed class ShuffledBatches : IAsyncDisposable
 {
@@ -136,10 +137,10 @@ public sealed class ShuffledBatches : IAsyncDisposable
         }
     }
 
-    static long Origin(int shard, int group, int row)
+    long Origin(int shard, int group, int row)
     {
         if (shard >= 1 << 19 || group >= 1 << 22 || row >= 1 << 22)
-            throw new PipelineException($"cache too large to index its rows for checkpoints (shard {shard}, row group {group}, row {row})", "ShuffledBatches");
+            throw new PipelineException($"cache too large to index its rows for checkpoints (shard {shard}, row group {group}, row {row})", cache.Dir);
         return ((long)shard << 44) | ((long)group << 22) | (long)row;
     }
 

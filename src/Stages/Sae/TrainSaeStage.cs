@@ -131,7 +131,7 @@ public static class TrainSaeStage
         {
             ["steps"] = steps,
             ["tokens"] = steps * cfg.BatchSize,
-            ["epochs"] = Math.Round((double)steps * cfg.BatchSize / cache.Rows(CacheActivationsStage.TrainSplit), 4),
+            ["epochs"] = Math.Round((double)steps * cfg.BatchSize / trainRows, 4),
             ["seconds"] = Math.Round(seconds, 2),
             ["tokens_per_second"] = Math.Round(tokensPerSecond),
             ["resumed_from_step"] = resumed?.NextStep,
