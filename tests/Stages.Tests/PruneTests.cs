@@ -32,7 +32,11 @@ public sealed class PruneTests
         Assert.Equal([current.Id, "a-notahash", "mine"], Directory.EnumerateDirectories(saes).Select(Path.GetFileName).Order());
         Assert.False(File.Exists(oldSpec));
         Assert.False(File.Exists(oldCheckpoint));       // a checkpoint of an item the plan dropped can never resume
-        Assert.True(File.Exists(currentCheckpoint));
+        Assert.True(File.Exists(currentCheckpoint));    // the current item has not finished: its checkpoint is kept
+
+        File.WriteAllText(Path.Combine(saes, current.Id, "manifest.json"), "{}");   // now it has
+        Prune.Run(plan, root, dryRun: false);
+        Assert.False(File.Exists(currentCheckpoint));
         Assert.True(File.Exists(current.SpecPath(root)));
     }
 }

@@ -24,12 +24,17 @@ public static partial class Prune
                 foreach (var dir in Directory.EnumerateDirectories(folder))
                     if (ItemFolder().IsMatch(Path.GetFileName(dir)) && !keep.Contains(Path.GetFullPath(dir)))
                         removed.Add((dir, Remove(dir, dryRun)));
-            // Training checkpoints of items the plan no longer has can never be resumed.
+            // A training checkpoint is needed only by a current item that has not finished: one of an item the plan no
+            // longer has can never be resumed, and one left by a kill between commit and clean-up is spent.
             string checkpoints = Path.Combine(root, ".checkpoints", kind.Target);
             if (Directory.Exists(checkpoints))
                 foreach (var dir in Directory.EnumerateDirectories(checkpoints))
-                    if (ItemFolder().IsMatch(Path.GetFileName(dir)) && !plan.Items.Any(i => i.Kind == kind && i.Id == Path.GetFileName(dir)))
+                {
+                    var item = plan.Items.FirstOrDefault(i => i.Kind == kind && i.Id == Path.GetFileName(dir));
+                    bool spent = item is not null && File.Exists(Path.Combine(item.OutputDir(root), Manifest.FileName));
+                    if (ItemFolder().IsMatch(Path.GetFileName(dir)) && (item is null || spent))
                         removed.Add((dir, Remove(dir, dryRun)));
+                }
             string specs = Path.Combine(root, ".specs", kind.Target);
             if (Directory.Exists(specs))
                 foreach (var spec in Directory.EnumerateFiles(specs, "*.json"))
