@@ -1,4 +1,5 @@
 using SaePipeline.Models;
+using SaePipeline.Runtime;
 using static TorchSharp.torch;
 
 namespace SaePipeline.Activations;
@@ -15,8 +16,13 @@ public sealed class HookRunner(LanguageModel model, HookPoint hook)
 
     /// <summary>Activations of ids [rows, positions]; no attention mask, as SAEBench runs right-padded rows (causal attention
     /// keeps every real position independent of the padding after it).</summary>
+    /// <remarks>
+    /// Runs without garbage collections (<see cref="NoCollections"/>): the cache path tokenizes and writes Parquet on other
+    /// threads meanwhile, and a collection they triggered mid-forward could free a Scalar libtorch is still reading.
+    /// </remarks>
     public ReadOnlySpan<float> Run(long[] ids, int rows, int positions)
     {
+        using var noCollections = NoCollections.During();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var input = tensor(ids.AsSpan(0, rows * positions).ToArray(), [rows, positions], ScalarType.Int64);

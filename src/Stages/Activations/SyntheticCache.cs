@@ -88,7 +88,8 @@ public static class SyntheticCache
             {
                 var rows = buffers[block % 2];
                 int n = (int)Math.Min(rows.Capacity, count - written);
-                source.Sample(n, generator, done + written, rows);   // doc = row number across both splits
+                using (NoCollections.During())   // the previous block is being written to Parquet on another thread
+                    source.Sample(n, generator, done + written, rows);   // doc = row number across both splits
                 for (int i = 0; i < n; i++) activeSum += rows.Labels[0][i];
                 writing.GetAwaiter().GetResult();
                 writing = Task.Run(() => writer.WriteAsync(rows));

@@ -87,7 +87,8 @@ public static class TrainSaeStage
                     if (step + 1 < steps) pending = Task.Run(batches.NextAsync);
                     x = x.to(device);
                     if (inputScale != 1.0) x = x * inputScale;
-                    result = trainer.Step(x, step, logNow);
+                    // The prefetch parses Parquet on another thread meanwhile; see NoCollections for why the step must not see a collection.
+                    using (NoCollections.During()) result = trainer.Step(x, step, logNow);
                 }
                 if (!double.IsFinite(result.loss))
                     throw new PipelineException(

@@ -1,0 +1,73 @@
+using SaePipeline.Config;
+using SaePipeline.Runtime;
+using SaePipeline.Sae;
+using static TorchSharp.torch;
+
+namespace SaePipeline.Tests;
+
+/// <summary>
+/// Training steps while another thread allocates, as TrainSae's batch prefetch does. Each step runs inside
+/// <see cref="NoCollections"/>, as the stage runs it; without that, TorchSharp's implicit Scalars let such steps crash
+/// within a few hundred collections ("Expected false to be true" from c10::Scalar::toDouble, or a garbage alpha).
+/// </summary>
+public sealed class GarbageCollectionSafetyTests
+{
+    [Theory]
+    [MemberData(nameof(TrainingTests.Architectures), MemberType = typeof(TrainingTests))]
+    public void TrainingStepsInsideNoCollectionsSurviveAThreadThatAllocates(string name)
+    {
+        var config = new SaeConfig
+        {
+            Name = "t", Architecture = Enum.Parse<SaeArchitecture>(name), DSae = 32, K = 4, BatchSize = 16, TargetL0 = 4,
+            LrWarmupSteps = 5, SparsityWarmupSteps = 5, DeadAfterTokens = 32, ThresholdStartStep = 0, ResampleSteps = name == "Relu" ? 50 : null,
+            MaxGradNorm = 1.0, TrainingTokens = 1 << 20,
+        };
+        using var sae = SaeInitialization.Create(config, 8, TorchRuntime.Generator(1, "test/init"), CPU);
+        using var trainer = new SaeTrainer(SaeObjective.Create(config, sae), config, new Generator(2));
+        var x = randn([16, 8], generator: new Generator(3));
+        using var stop = new CancellationTokenSource();
+        var garbage = new Thread(() =>
+        {
+            var keep = new List<byte[]>();
+            while (!stop.IsCancellationRequested)
+            {
+                keep.Add(new byte[64 * 1024]);
+                if (keep.Count > 32) keep.Clear();
+            }
+        });
+        garbage.Start();
+        const int steps = 3000;
+        int held = 0;
+        long allocatedBefore = GC.GetTotalAllocatedBytes();
+        try
+        {
+            for (int step = 0; step < steps; step++)
+                using (var region = NoCollections.During())
+                {
+                    trainer.Step(x, step, log: step % 100 == 0);
+                    if (region.Held) held++;
+                }
+        }
+        finally
+        {
+            stop.Cancel();
+            garbage.Join();
+        }
+        // Enough garbage that, without the regions, over a hundred collections (one every few MB here) would have run inside steps.
+        long allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        Assert.True(allocated > 1L << 30, $"the other thread allocated only {allocated >> 20} MB; the test needs more to mean anything");
+        Assert.True(held >= steps * 0.99, $"{name}: the region held through {held} of {steps} steps");
+    }
+
+    [Fact]
+    public void RegionsDoNotNestAndEndCleanly()
+    {
+        using (var outer = NoCollections.During())
+        {
+            Assert.True(outer.Held);
+            using (var inner = NoCollections.During()) Assert.False(inner.Held);   // a no-op inside another region
+            Assert.True(outer.Held);
+        }
+        Assert.NotEqual(System.Runtime.GCLatencyMode.NoGCRegion, System.Runtime.GCSettings.LatencyMode);
+    }
+}
