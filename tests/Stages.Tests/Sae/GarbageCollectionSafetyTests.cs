@@ -36,15 +36,18 @@ public sealed class GarbageCollectionSafetyTests
             }
         });
         garbage.Start();
-        const int steps = 3000;
-        int held = 0;
+        int steps = 0, held = 0;
         long allocatedBefore = GC.GetTotalAllocatedBytes();
+        long Allocated() => GC.GetTotalAllocatedBytes() - allocatedBefore;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            for (int step = 0; step < steps; step++)
+            // At least 1,000 steps, and until the other thread has allocated 512 MB: without the regions that is some
+            // 75 collections (one every few MB here), each of which could start inside a step.
+            for (; (steps < 1000 || Allocated() < 512L << 20) && clock.Elapsed < TimeSpan.FromMinutes(1); steps++)
                 using (var region = NoCollections.During())
                 {
-                    trainer.Step(x, step, log: step % 100 == 0);
+                    trainer.Step(x, steps, log: steps % 100 == 0);
                     if (region.Held) held++;
                 }
         }
@@ -53,9 +56,7 @@ public sealed class GarbageCollectionSafetyTests
             stop.Cancel();
             garbage.Join();
         }
-        // Enough garbage that, without the regions, over a hundred collections (one every few MB here) would have run inside steps.
-        long allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
-        Assert.True(allocated > 1L << 30, $"the other thread allocated only {allocated >> 20} MB; the test needs more to mean anything");
+        Assert.True(Allocated() >= 512L << 20, $"the other thread allocated only {Allocated() >> 20} MB in a minute; the test needs more to mean anything");
         Assert.True(held >= steps * 0.99, $"{name}: the region held through {held} of {steps} steps");
     }
 
