@@ -74,6 +74,9 @@ public static class TrainSaeStage
             // is copied into a tensor before that read starts, so one buffer is enough. Before a checkpoint the
             // reader's position is captured between the two, so it names the batch the next step will take.
             pending = Task.Run(batches.NextAsync);
+            // The prefetch parses Parquet on another thread while a step computes; see NoCollections for why no
+            // collection may run inside a step.
+            using var noCollections = NoCollections.During();
             for (long step = start; step < steps; step++)
             {
                 bool logNow = step % cfg.LogEverySteps == 0 || step == steps - 1;
@@ -87,8 +90,8 @@ public static class TrainSaeStage
                     if (step + 1 < steps) pending = Task.Run(batches.NextAsync);
                     x = x.to(device);
                     if (inputScale != 1.0) x = x * inputScale;
-                    // The prefetch parses Parquet on another thread meanwhile; see NoCollections for why the step must not see a collection.
-                    using (NoCollections.During()) result = trainer.Step(x, step, logNow);
+                    noCollections.Renew();
+                    result = trainer.Step(x, step, logNow);
                 }
                 if (!double.IsFinite(result.loss))
                     throw new PipelineException(

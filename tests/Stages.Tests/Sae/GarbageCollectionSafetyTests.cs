@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace SaePipeline.Tests;
 
 /// <summary>
-/// Training steps while another thread allocates, as TrainSae's batch prefetch does. Each step runs inside
-/// <see cref="NoCollections"/>, as the stage runs it; without that, TorchSharp's implicit Scalars let such steps crash
+/// Training steps while another thread allocates, as TrainSae's batch prefetch does. The steps run inside a
+/// <see cref="NoCollections"/> region renewed before each step, as the stage runs them; without that, TorchSharp's implicit Scalars let such steps crash
 /// within a few hundred collections ("Expected false to be true" from c10::Scalar::toDouble, or a garbage alpha).
 /// </summary>
 public sealed class GarbageCollectionSafetyTests
@@ -44,12 +44,13 @@ public sealed class GarbageCollectionSafetyTests
         {
             // At least 1,000 steps, and until the other thread has allocated 512 MB: without the regions that is some
             // 75 collections (one every few MB here), each of which could start inside a step.
+            using var region = NoCollections.During();   // as TrainSae does: one region, renewed before each step
             for (; (steps < 1000 || Allocated() < 512L << 20) && clock.Elapsed < TimeSpan.FromMinutes(1); steps++)
-                using (var region = NoCollections.During())
-                {
-                    trainer.Step(x, steps, log: steps % 100 == 0);
-                    if (region.Held) held++;
-                }
+            {
+                region.Renew();
+                trainer.Step(x, steps, log: steps % 100 == 0);
+                if (region.Held) held++;
+            }
         }
         finally
         {
@@ -70,5 +71,21 @@ public sealed class GarbageCollectionSafetyTests
             Assert.True(outer.Held);
         }
         Assert.NotEqual(System.Runtime.GCLatencyMode.NoGCRegion, System.Runtime.GCSettings.LatencyMode);
+    }
+
+    [Fact]
+    public void RenewKeepsOneRegionUntilHalfItsBudgetIsAllocated()
+    {
+        using var region = NoCollections.During(budget: 64L << 20);
+        int collections = GC.CollectionCount(0);
+        region.Renew();
+        Assert.Equal(collections, GC.CollectionCount(0));   // nothing allocated yet: the same region, no collection
+        var junk = new List<byte[]>();
+        for (int i = 0; i < 640; i++) junk.Add(new byte[64 * 1024]);   // 40 MB of small objects: over half the budget
+        Assert.True(region.Held);
+        region.Renew();
+        Assert.True(GC.CollectionCount(0) > collections);   // a fresh region, after a collection at this safe point
+        Assert.True(region.Held);
+        GC.KeepAlive(junk);
     }
 }
