@@ -194,6 +194,20 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void TheNormalizedMseConventionIsTheBatchsFractionOfVarianceUnexplained()
+    {
+        var config = new SaeConfig { Name = "t", DSae = DSae, L1Coefficient = 0, ReconstructionLoss = ReconstructionLossKind.NormalizedMse };
+        using var sae = SaeInitialization.Create(config, DIn, TorchRuntime.Generator(3, "test/init"), CPU);
+        var x = Inputs() * 3 + 1;
+        var output = SaeObjective.Create(config, sae).Forward(x, new StepContext(0, 1, zeros([DSae], ScalarType.Bool), 0));
+        var residual = (x - sae.Reconstruct(x)).to(float64);
+        var x64 = x.to(float64);
+        double fvu = residual.square().sum().item<double>() / (x64 - x64.mean([0])).square().sum().item<double>();
+        Assert.Equal(fvu, output.Loss.item<float>(), 4);
+        Assert.Equal(residual.square().sum().item<double>() / Batch, output.Mse.item<float>(), 3);   // the log keeps the sum-squared value
+    }
+
+    [Fact]
     public void TheLrScheduleWarmsUpThenDecaysLinearlyToZero()
     {
         Assert.Equal(0.0, Schedules.LearningRate(0, 10, null, 100, 0.8));
