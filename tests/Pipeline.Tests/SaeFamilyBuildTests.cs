@@ -86,24 +86,8 @@ public sealed class SaeFamilyBuildTests
         JsonNode.Parse(File.ReadAllText(Directory.EnumerateFiles(Path.Combine(w.Artifacts, "evals"), $"*_{sae}_eval_results.json", SearchOption.AllDirectories).Single()))!
             ["eval_result_metrics"]!.ToJsonString();
 
-    const string Sweep = """
-        name: sweep
-        seed: 3
-        synthetic:
-          n_features: 24
-          d_in: 16
-          n_tokens: 8192
-          n_heldout_tokens: 2048
-          rows_per_shard: 4096
-          rows_per_row_group: 1024
-        sae_defaults:
-          d_sae: 48
-          lr: 0.003
-          batch_size: 256
-          training_tokens: 16384
-          lr_warmup_steps: 10
-          sparsity_warmup_steps: 20
-          shuffle_buffer_rows: 2048
+    /// <summary>The micro pipeline's cache and defaults, with one TopK entry swept over k instead of its three ReLU SAEs.</summary>
+    static readonly string Sweep = MicroPipelines.ThreeSaes[..MicroPipelines.ThreeSaes.IndexOf("saes:", StringComparison.Ordinal)] + """
         saes:
           - name: topk
             architecture: topk
