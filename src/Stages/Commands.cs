@@ -3,10 +3,12 @@ using SaePipeline.Artifacts;
 using SaePipeline.Bench;
 using SaePipeline.Config;
 using SaePipeline.Evals;
+using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Models;
 using SaePipeline.Models.Prepare;
 using SaePipeline.Models.Tokenizers;
 using SaePipeline.Plan;
+using SaePipeline.Probes;
 using SaePipeline.Reports;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
@@ -18,7 +20,7 @@ public static class Commands
 {
     public const string Usage = """
         usage:
-          stages <stage> <spec.json>        run one stage item (prepare-model, cache-activations, train-sae, evaluate-synthetic, report)
+          stages <stage> <spec.json>        run one stage item (prepare-model, cache-activations, train-probes, train-sae, evaluate-synthetic, evaluate-scr, evaluate-tpp, report)
           stages plan   --pipeline <yaml> --stage-program <dll> [options]   validate, write specs and .plan/plan.json
           stages status --pipeline <yaml> [options] [--fail-if-stale]     what the next build would run, and why
           stages dag    --pipeline <yaml> [options] [--dot]               the stage graph
@@ -61,7 +63,10 @@ public static class Commands
         if (stage == StageKind.PrepareModel) PrepareModelStage.Run(context);
         else if (stage == StageKind.CacheActivations) CacheActivationsStage.Run(context);
         else if (stage == StageKind.TrainSae) TrainSaeStage.Run(context);
+        else if (stage == StageKind.TrainProbes) TrainProbesStage.Run(context);
         else if (stage == StageKind.EvaluateSynthetic) EvaluateSyntheticStage.Run(context);
+        else if (stage == StageKind.EvaluateScr) EvaluateScrTppStage.Run(context, scr: true);
+        else if (stage == StageKind.EvaluateTpp) EvaluateScrTppStage.Run(context, scr: false);
         else ReportStage.Run(context);
         return 0;
     }

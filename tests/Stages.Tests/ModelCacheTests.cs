@@ -124,8 +124,9 @@ public sealed class ModelCacheTests
         texts[4] = Enumerable.Range(1, 40).ToArray();   // longer than the context: truncated to BOS + 15 tokens
         int[][] codes = [texts.Select((_, i) => i % 3).ToArray(), texts.Select((_, i) => 100 + i).ToArray()];
         var schema = new ActivationSchema(D, ["label0", "label1"], settings.DtypeName);
+        var docs = texts.Select((_, i) => 7 + 3 * i).ToArray();   // the texts' row numbers in their split: a selection, not 0…n−1
         var (shards, tokens) = ModelCache.WriteLabelled(dir.Path, "part", settings, new HookRunner(model, HookPoint.Parse(Hook, 2)), schema,
-            ModelCache.Metadata("test", settings, D), texts, codes, Bos, Pad, null, 0);
+            ModelCache.Metadata("test", settings, D), texts, codes, docs, Bos, Pad, null, 0);
 
         var (doc, pos, token, labels, acts) = await ReadAll(dir.Path, shards, 2);
         var lengths = texts.Select(t => Math.Min(16, t.Length + 1)).ToArray();
@@ -140,7 +141,7 @@ public sealed class ModelCacheTests
             var direct = Direct(model, fed);
             for (int t = 0; t < lengths[row]; t++, i++)
             {
-                Assert.Equal(row, doc[i]);
+                Assert.Equal(docs[row], doc[i]);
                 Assert.Equal(t, pos[i]);
                 Assert.Equal(fed[t], token[i]);
                 Assert.Equal([row % 3, 100 + row], labels[i]);

@@ -1,5 +1,6 @@
 using SaePipeline.Config;
 using SaePipeline.Data;
+using SaePipeline.Data.ProbeSets;
 
 namespace SaePipeline.Activations;
 
@@ -29,6 +30,12 @@ public sealed record CacheActivationsParams
 
     /// <summary>The text data set (Corpus and Labelled).</summary>
     public DatasetSpec? Dataset { get; init; }
+
+    /// <summary>
+    /// Labelled only: the rows an evaluation's probes use (SCR pairs, TPP classes). The cache then holds exactly those
+    /// rows and writes their sets to probe_sets.json; without it, every row of both splits.
+    /// </summary>
+    public ProbeSelection? Selection { get; init; }
 
     /// <summary>Corpus only: tokens to cache from the training split and from the held-out split.</summary>
     public long NTokens { get; init; }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SaePipeline.Artifacts;
 using SaePipeline.Data;
+using SaePipeline.Data.ProbeSets;
 using SaePipeline.Models;
 using SaePipeline.Models.Prepare;
 using SaePipeline.Models.Tokenizers;
@@ -82,18 +83,22 @@ public static class ModelCache
             labelClasses = kind.Labels.Where(l => l.Kind != LabelKind.Int).ToDictionary(
                 l => l.Name,
                 l => (IReadOnlyList<string>)new LabelColumn(l.Name, l.Kind, tables.Values.SelectMany(t => t.Label(l.Name).Values).ToList()).Classes());
+            var sets = p.Selection is { } selection ? SelectRows(context, selection, dataset, tables) : null;
+            var rowsOf = tables.ToDictionary(kv => kv.Key, kv => sets?.RowsOf(kv.Key) ?? Enumerable.Range(0, kv.Value.Count).ToList());
             var schema = new ActivationSchema(runner.DModel, labelColumns, settings.DtypeName);
             var metadata = Metadata(context.Spec.Id, settings, runner.DModel);
-            var progress = new Progress(context.Label, tables.Values.Sum(t => (long)t.Count), "texts");
+            var progress = new Progress(context.Label, rowsOf.Values.Sum(r => (long)r.Count), "texts");
             long textsDone = 0;
             foreach (var (split, table) in tables)
             {
-                var codes = LabelCodes(table, kind, labelClasses);
+                var rows = rowsOf[split];
+                var codes = LabelCodes(table, kind, labelClasses).Select(c => rows.Select(r => c[r]).ToArray()).ToArray();
                 (splits[split], long written) = WriteLabelled(context.OutputDir, split == CacheActivationsStage.TrainSplit ? "part" : split,
-                    settings, runner, schema, metadata, tokenizer.EncodeMany(table.Texts), codes, bos, pad, progress, textsDone);
+                    settings, runner, schema, metadata, tokenizer.EncodeMany(rows.Select(r => table.Texts[r])), codes, rows, bos, pad, progress, textsDone);
                 tokens += written;
-                textsDone += table.Count;
-                facts[$"{split}_texts"] = table.Count;
+                textsDone += rows.Count;
+                facts[$"{split}_texts"] = rows.Count;
+                if (sets is not null) facts[$"{split}_table_rows"] = table.Count;
             }
             progress.Done($"{tokens / clock.Elapsed.TotalSeconds:N0} tokens/s");
             facts["padding"] = "right; only real positions are stored";
@@ -165,11 +170,12 @@ public static class ModelCache
 
     /// <summary>
     /// One right-padded row per tokenized text (BOS prepended, truncated to the context), run to the hook, real
-    /// positions written to <c>&lt;prefix&gt;-*.parquet</c> in <paramref name="dir"/> with the texts' label codes.
+    /// positions written to <c>&lt;prefix&gt;-*.parquet</c> in <paramref name="dir"/> with the texts' label codes;
+    /// <paramref name="docs"/> holds each text's row number in its split, written as <c>doc</c>.
     /// </summary>
     public static (IReadOnlyList<ShardInfo> Shards, long Tokens) WriteLabelled(
         string dir, string prefix, ModelCacheSettings settings, HookRunner runner, ActivationSchema schema, IReadOnlyDictionary<string, string> metadata,
-        IEnumerable<int[]> texts, int[][] codes, int bos, int pad, Progress? progress, long done)
+        IEnumerable<int[]> texts, int[][] codes, IReadOnlyList<int> docs, int bos, int pad, Progress? progress, long done)
     {
         int batchRows = settings.BatchRows;
         var cacheWriter = new ActivationCacheWriter(dir, prefix, schema, settings.RowsPerShard, metadata);
@@ -203,7 +209,7 @@ public static class ModelCache
                     for (int b = 0; b < batch.Count; b++)
                     {
                         for (int l = 0; l < codes.Length; l++) rowLabels[l] = codes[l][first + b];
-                        writer.AddSequence(first + b, batch[b], batch[b].Length, rowLabels, acts, b * positions * runner.DModel);
+                        writer.AddSequence(docs[first + b], batch[b], batch[b].Length, rowLabels, acts, b * positions * runner.DModel);
                         tokens += batch[b].Length;
                     }
                     batch.Clear();
@@ -217,6 +223,43 @@ public static class ModelCache
             writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         return (cacheWriter.Shards, tokens);
+    }
+
+    /// <summary>
+    /// The probe sets an evaluation draws from the data set (<see cref="ProbeSelection"/>), written to probe_sets.json
+    /// beside the shards. Pairs or classes without enough rows are skipped with a warning naming them and their
+    /// counts; if nothing is left, the stage fails rather than cache an evaluation that cannot run.
+    /// </summary>
+    static ProbeSetFile SelectRows(StageContext context, ProbeSelection selection, DatasetSpec dataset, Dictionary<string, TextTable> tables)
+    {
+        if (!tables.TryGetValue(CacheActivationsStage.TestSplit, out var test))
+            throw new PipelineException($"data set {dataset.Name} has no test split; {selection.Task} trains probes on train and scores them on test", dataset.Name);
+        var train = tables[CacheActivationsStage.TrainSplit];
+        var sets = selection.Build(dataset, train, test);
+        string sizes = $"{train.Count:N0} train and {test.Count:N0} test rows of {dataset.Name}";
+        bool usable;
+        if (sets.Pairs is { } pairs)
+        {
+            foreach (var pair in pairs.Where(pr => pr.Skipped is not null))
+                context.Log($"WARN SCR pair {pair.Positive.Name}/{pair.Negative.Name} skipped: {pair.Skipped}");
+            int kept = pairs.Count(pr => pr.Skipped is null);
+            context.Log($"SCR: {kept} of {pairs.Count} pairs from {sizes}, {selection.TrainPerGroup} train and {selection.TestPerGroup} test texts per quadrant");
+            usable = kept > 0;
+        }
+        else
+        {
+            foreach (var seed in sets.Seeds!)
+                foreach (var skipped in seed.Skipped) context.Log($"WARN TPP seed {seed.Seed}: {skipped}");
+            context.Log($"TPP: {string.Join(", ", sets.Seeds!.Select(s => $"seed {s.Seed} {s.Classes.Count} classes"))} from {sizes}, " +
+                        $"{selection.TrainPerGroup} train and {selection.TestPerGroup} test texts per (class, {ConceptColumns.For(dataset.Kind)!.Spurious})");
+            usable = sets.Seeds!.All(s => s.Classes.Count >= 2);   // a probe's negatives are the other classes
+        }
+        if (!usable)
+            throw new PipelineException(
+                $"{dataset.Name}: {(sets.Pairs is null ? "a TPP seed is left with fewer than two classes" : "no SCR pair has enough rows")} (see the warnings above); " +
+                $"use a larger data set (datasets.{dataset.Name}.train_rows/test_rows for a built-in one) or smaller evals.probes.train_set_size/test_set_size", dataset.Name);
+        AtomicFile.WriteAllText(Path.Combine(context.OutputDir, ProbeSetFile.FileName), Json.Serialize(sets));
+        return sets;
     }
 
     /// <summary>Per label column, per row: the int value, or the index of the class name in <paramref name="classes"/>.</summary>

@@ -51,20 +51,43 @@ public sealed record PipelineConfig : IValidatedConfig
                 else if (a.Labelled.Contains(name) && Plan.DatasetResolver.KindOf(this, name).Kind == Data.DatasetKind.Text.Name)
                     v.Error("activations", $"'{name}' is a plain text data set; labelled caches need labels (bias_in_bios, amazon_reviews, ...)", ConfigCodes.Inconsistent);
         }
+        if (Evals.Scr is { } scr)
+            ValidateConceptEval(v, "scr", scr.Datasets, (scr.Pairs ?? new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>())
+                .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.SelectMany(p => p).ToList()));
+        if (Evals.Tpp is { } tpp)
+            ValidateConceptEval(v, "tpp", tpp.Datasets, tpp.Classes ?? new Dictionary<string, IReadOnlyList<string>>());
+    }
+
+    /// <summary>SCR and TPP need a model, data sets of a kind with target and spurious columns, and classes those columns have.</summary>
+    void ValidateConceptEval(ConfigValidation v, string eval, IReadOnlyList<string> datasets, IReadOnlyDictionary<string, IReadOnlyList<string>> classes)
+    {
+        if (Activations is null)
+        {
+            v.Error("evals", $"evals.{eval} probes a language model's activations on labelled text; this pipeline has no model (activations:)", ConfigCodes.Inconsistent);
+            return;
+        }
+        foreach (var name in datasets)
+        {
+            var (kind, problem) = Plan.DatasetResolver.KindOf(this, name);
+            if (kind is null)
+            {
+                v.Error("evals", $"evals.{eval}.datasets: {problem}", ConfigCodes.Inconsistent);
+                continue;
+            }
+            if (Data.ProbeSets.ConceptColumns.For(kind) is not { } columns)
+            {
+                v.Error("evals", $"evals.{eval}.datasets: '{name}' is a {kind} data set; {eval} needs a target and a spurious label " +
+                                 $"(kinds: {string.Join(", ", Data.ProbeSets.ConceptColumns.All.Select(c => c.Kind.Name))})", ConfigCodes.Inconsistent);
+                continue;
+            }
+            if (Datasets.GetValueOrDefault(name) is { Train: not null, Test: null })
+                v.Error("evals", $"evals.{eval}.datasets: '{name}' has no test file; {eval} trains probes on train and scores them on test (add datasets.{name}.test)", ConfigCodes.Inconsistent);
+            foreach (var c in classes.GetValueOrDefault(name) ?? [])
+                if (columns.FindTarget(c) is null)
+                    v.Error("evals", $"evals.{eval}: '{c}' is not a {columns.Target} of {kind} data (by name or value; e.g. " +
+                                     $"{string.Join(", ", columns.TargetClasses.Take(4).Select(t => $"{t.Name} = {t.Value}"))}, …)");
+        }
     }
 }
 
 public enum DeviceChoice { Auto, Cpu, Cuda }
-
-public sealed record EvalsConfig
-{
-    public SyntheticRecoveryConfig SyntheticRecovery { get; init; } = new();
-}
-
-/// <summary>EvaluateSynthetic: how planted features are matched to decoder directions, on the held-out rows.</summary>
-public sealed record SyntheticRecoveryConfig
-{
-    /// <summary>A true feature counts as recovered when some decoder direction has at least this cosine with it.</summary>
-    [Min(0), Max(1)]
-    public double RecoveredCosine { get; init; } = 0.9;
-}

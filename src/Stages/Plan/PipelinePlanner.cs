@@ -1,10 +1,13 @@
 using System.Text.Json.Nodes;
 using SaePipeline.Activations;
 using SaePipeline.Config;
+using SaePipeline.Data.ProbeSets;
 using SaePipeline.Evals;
+using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Models;
 using SaePipeline.Models.Builtin;
 using SaePipeline.Models.Prepare;
+using SaePipeline.Probes;
 using SaePipeline.Reports;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
@@ -16,8 +19,9 @@ public sealed record PipelinePlan(LoadedConfig Config, IReadOnlyList<PlanItem> I
 
 /// <summary>
 /// Turns a validated config into stage items: the model (when pipeline.yaml names one); the activation caches (the
-/// planted-feature source, or the model's corpus cache and one cache per labelled data set); per SAE a TrainSae item
-/// (and an EvaluateSynthetic item on planted features); then the report. Each item's params are exactly what its
+/// planted-feature source, or the model's corpus cache and one cache per labelled data set); per SCR/TPP data set a
+/// labelled cache of the rows its probes use and a TrainProbes item; per SAE a TrainSae item and its evaluations
+/// (EvaluateSynthetic on planted features; EvaluateScr, EvaluateTpp on a model); then the report. Each item's params are exactly what its
 /// stage reads, so its fingerprint moves only when something it depends on does.
 /// </summary>
 public static class PipelinePlanner
@@ -51,6 +55,7 @@ public static class PipelinePlanner
 
         PlanItem saeCache;
         int dIn;
+        var probeTasks = new List<ProbeTask>();
         if (c.Synthetic is { } syntheticConfig)
         {
             var synthetic = syntheticConfig with { Seed = syntheticConfig.Seed ?? c.Seed };
@@ -77,6 +82,19 @@ public static class PipelinePlanner
                 Add(items, StageKind.CacheActivations, name,
                     new CacheActivationsParams { Source = ActivationSource.Labelled, Model = settings, Dataset = DatasetResolver.Resolve(c, name, baseDir) },
                     new() { ["model"] = model! });
+            foreach (var (task, datasets) in new[] { (ProbeSelection.Scr, c.Evals.Scr?.Datasets), (ProbeSelection.Tpp, c.Evals.Tpp?.Datasets) })
+                foreach (var name in datasets ?? [])
+                {
+                    // Each evaluation caches the rows its probes use, and trains its probes once for every SAE.
+                    var dataset = DatasetResolver.Resolve(c, name, baseDir);
+                    var cache = Add(items, StageKind.CacheActivations, $"{name}-{task}",
+                        new CacheActivationsParams { Source = ActivationSource.Labelled, Model = settings, Dataset = dataset, Selection = Selection(c, task, name, dataset.Kind) },
+                        new() { ["model"] = model! });
+                    var probes = Add(items, StageKind.TrainProbes, $"{task}-{name}",
+                        new TrainProbesParams { Task = task, Dataset = name, Settings = c.Evals.Probes, Seeds = c.Evals.Seeds },
+                        new() { ["activations"] = cache });
+                    probeTasks.Add(new ProbeTask(task, name, cache, probes));
+                }
             dIn = dModel;
         }
 
@@ -87,6 +105,27 @@ public static class PipelinePlanner
                 new TrainSaeParams { Sae = sae with { Seed = sae.Seed ?? c.Seed }, DIn = dIn, Device = c.Device, Import = Imported(sae, baseDir) },
                 new() { ["activations"] = saeCache });
             reportInputs[$"sae/{sae.Name}"] = train;
+            foreach (var (task, kind, paddingLeak, nValues) in new[]
+                     {
+                         (ProbeSelection.Scr, StageKind.EvaluateScr, c.Evals.Scr?.PaddingLeak ?? true, c.Evals.Scr?.NValues),
+                         (ProbeSelection.Tpp, StageKind.EvaluateTpp, c.Evals.Tpp?.PaddingLeak ?? true, c.Evals.Tpp?.NValues),
+                     })
+            {
+                var tasks = probeTasks.Where(t => t.Task == task).ToList();
+                if (tasks.Count == 0) continue;
+                var inputs = new Dictionary<string, PlanItem> { ["sae"] = train };
+                foreach (var t in tasks)
+                {
+                    inputs[$"probes/{t.Dataset}"] = t.Probes;
+                    inputs[$"activations/{t.Dataset}"] = t.Cache;
+                }
+                reportInputs[$"{task}/{sae.Name}"] = Add(items, kind, sae.Name, new EvaluateScrTppParams
+                {
+                    SaeName = sae.Name, Release = c.Name, Datasets = tasks.Select(t => t.Dataset).ToList(), NValues = nValues!,
+                    PaddingLeak = paddingLeak, ModelName = ModelName(c.Model!, baseDir), LlmDtype = Json.ToNode(c.Model!.Dtype).GetValue<string>(),
+                    LlmBatchSize = c.Activations!.BatchRows, Device = c.Device,
+                }, inputs);
+            }
             if (c.Synthetic is null) continue;
             var eval = Add(items, StageKind.EvaluateSynthetic, sae.Name,
                 new EvaluateSyntheticParams { SaeName = sae.Name, Release = c.Name, Settings = c.Evals.SyntheticRecovery, Device = c.Device },
@@ -106,6 +145,34 @@ public static class PipelinePlanner
         Add(items, StageKind.Report, "report", report, reportInputs, contentAddressed: false);
         return new PipelinePlan(loaded, items);
     }
+
+    /// <summary>One evaluation's probe work on one data set: its labelled cache and its TrainProbes item.</summary>
+    sealed record ProbeTask(string Task, string Dataset, PlanItem Cache, PlanItem Probes);
+
+    /// <summary>
+    /// The rows an evaluation draws from a data set, canonical so that writing "professor" or "21" plans the same item:
+    /// SCR pairs by class name, TPP classes by value, SAEBench's defaults where pipeline.yaml names none.
+    /// </summary>
+    static ProbeSelection Selection(PipelineConfig c, string task, string dataset, string kind)
+    {
+        var columns = ConceptColumns.For(kind)!;
+        string Name(string cls) => columns.FindTarget(cls)!.Name;
+        string Value(string cls) => columns.FindTarget(cls)!.Value;
+        var probes = c.Evals.Probes;
+        var selection = new ProbeSelection { Task = task, TrainPerGroup = probes.TrainSetSize / 4, TestPerGroup = probes.TestSetSize / 4 };
+        if (task == ProbeSelection.Scr)
+        {
+            IReadOnlyList<IReadOnlyList<string>> pairs = c.Evals.Scr!.Pairs?.GetValueOrDefault(dataset)
+                                                          ?? columns.DefaultScrPairs.Select(p => (IReadOnlyList<string>)[p.Positive, p.Negative]).ToList();
+            return selection with { Pairs = pairs.Select(p => (IReadOnlyList<string>)[Name(p[0]), Name(p[1])]).ToList() };
+        }
+        var classes = c.Evals.Tpp!.Classes?.GetValueOrDefault(dataset) ?? columns.DefaultTppClasses;
+        return selection with { Classes = classes.Select(Value).ToList(), Seeds = c.Evals.Seeds };
+    }
+
+    /// <summary>SAEBench's model_name: the built-in preset, or the checkpoint folder's name.</summary>
+    static string ModelName(ModelConfig m, string baseDir) =>
+        m.Builtin is { } preset ? ModelConfig.BuiltinPrefix + preset : Path.GetFileName(m.ResolvedPath(baseDir).TrimEnd('/'));
 
     /// <summary>An SAE trained elsewhere, with its files' fingerprint in the params, so replacing them reruns what reads it.</summary>
     static ImportedSae? Imported(SaeConfig sae, string baseDir)

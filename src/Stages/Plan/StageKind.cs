@@ -5,9 +5,13 @@ public sealed record StageKind(string Target, string Command, string Folder)
 {
     public static readonly StageKind PrepareModel = new("PrepareModel", "prepare-model", "models");
     public static readonly StageKind CacheActivations = new("CacheActivations", "cache-activations", "activations");
+    public static readonly StageKind TrainProbes = new("TrainProbes", "train-probes", "probes");
     public static readonly StageKind TrainSae = new("TrainSae", "train-sae", "saes");
     public static readonly StageKind EvaluateSynthetic = new("EvaluateSynthetic", "evaluate-synthetic", "evals/synthetic_recovery");
+    public static readonly StageKind EvaluateScr = new("EvaluateScr", "evaluate-scr", "evals/scr");
+    public static readonly StageKind EvaluateTpp = new("EvaluateTpp", "evaluate-tpp", "evals/tpp");
     public static readonly StageKind Report = new("Report", "report", "report");
 
-    public static readonly IReadOnlyList<StageKind> All = [PrepareModel, CacheActivations, TrainSae, EvaluateSynthetic, Report];
+    public static readonly IReadOnlyList<StageKind> All =
+        [PrepareModel, CacheActivations, TrainProbes, TrainSae, EvaluateSynthetic, EvaluateScr, EvaluateTpp, Report];
 }

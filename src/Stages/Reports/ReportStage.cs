@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using SaePipeline.Artifacts;
 using SaePipeline.Evals;
+using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Plan;
 using SaePipeline.Runtime;
 
@@ -45,7 +46,11 @@ public static class ReportStage
             {
                 var (saeDir, manifest) = context.Input($"sae/{name}");
                 var cfg = JsonNode.Parse(File.ReadAllText(Path.Combine(saeDir, Sae.SaeLensFormat.CfgFile)));
-                return TrainingRow.From(name, manifest.Info, cfg);
+                return TrainingRow.From(name, manifest.Info, cfg) with
+                {
+                    Scr = ProbeEval(context, $"scr/{name}", name, p.Experiment, ScrScores.MetricKey),
+                    Tpp = ProbeEval(context, $"tpp/{name}", name, p.Experiment, TppScores.TotalKey),
+                };
             }).ToList();
             table = TrainingTable.Markdown(rows);
             Header(summary, p, "SAEs on language-model activations")
@@ -53,7 +58,14 @@ public static class ReportStage
                 .AppendLine()
                 .AppendLine("Training statistics of each SAE's last logged batch: L0 (mean active latents per token), explained variance " +
                             "(1 − Σ‖x − x̂‖² / Σ‖x − x̄‖²), mse (mean over tokens of Σ_d (x − x̂)²), dead (latents silent for the last " +
-                            "dead_after_tokens training tokens). Held-out evaluations (core, SCR, TPP, sparse probing) are added by their stages.");
+                            "dead_after_tokens training tokens).");
+            var evaluated = rows.SelectMany(r => new[] { r.Scr, r.Tpp }).OfType<SeedMetric>().ToList();
+            if (evaluated.Count > 0)
+                summary.AppendLine()
+                    .AppendLine($"SCR@N is SAEBench's scr_metric_threshold_N and TPP@N its tpp_threshold_N_total_metric (N latents ablated), " +
+                                $"mean ± sample sd over {evaluated[0].Seeds} seeds; every seed is a full SAEBench run with that random_seed. " +
+                                "Per-pair, per-class and per-seed numbers, and the accuracies behind them, are in the result files:")
+                    .AppendLine(string.Join("\n", evaluated.Select(m => $"- [{m.EvalFile}](../{m.EvalFile})")));
             AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.json"), Json.Serialize(rows));
         }
         AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.md"), summary.ToString());
@@ -77,6 +89,15 @@ public static class ReportStage
         else context.Log($"summary in {summaryPath}; no result changed, so no notes entry");
         if (File.Exists(ranLog)) File.Delete(ranLog);
         context.Commit(new JsonObject { ["rows"] = p.Saes.Count });
+    }
+
+    /// <summary>An SCR or TPP result's headline number, or null when that evaluation is not in the plan.</summary>
+    static SeedMetric? ProbeEval(StageContext context, string role, string sae, string release, Func<int, string> keyOfN)
+    {
+        if (!context.Spec.Inputs.ContainsKey(role)) return null;
+        var (dir, _) = context.Input(role);
+        string file = Path.Combine(dir, SaeBenchEnvelope.FileName(release, sae));
+        return SeedMetric.From(JsonNode.Parse(File.ReadAllText(file))!, keyOfN, Path.GetRelativePath(context.Root, file));
     }
 
     static StringBuilder Header(StringBuilder summary, ReportParams p, string what) => summary

@@ -5,13 +5,16 @@ using System.Text.Json.Nodes;
 namespace SaePipeline.Reports;
 
 /// <summary>
-/// One SAE's line when there is no evaluation yet to report (SAEs on a model's activations): what training measured on
-/// its last logged batch.
+/// One SAE's line for SAEs on a model's activations: what training measured on its last logged batch, and the SCR and
+/// TPP headline numbers (mean ± sd over seeds) when those evaluations ran.
 /// </summary>
 public sealed record TrainingRow(
     string Sae, string Architecture, string Sparsity, int DSae, double L0, double ExplainedVariance, int DeadLatents, double Mse,
     double TrainSeconds, double TokensPerSecond)
 {
+    public SeedMetric? Scr { get; init; }
+    public SeedMetric? Tpp { get; init; }
+
     /// <summary>From a TrainSae manifest's info and the SAE's cfg.json.</summary>
     public static TrainingRow From(string name, JsonNode? info, JsonNode? cfg)
     {
@@ -29,12 +32,18 @@ public static class TrainingTable
     public static string Markdown(IReadOnlyList<TrainingRow> rows)
     {
         static string F(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
+        // Columns for SCR and TPP only when some SAE has them; their header names the N shown.
+        var scr = rows.Select(r => r.Scr).FirstOrDefault(m => m is not null);
+        var tpp = rows.Select(r => r.Tpp).FirstOrDefault(m => m is not null);
+        string extraHeader = (scr is null ? "" : $" SCR@{scr.N} |") + (tpp is null ? "" : $" TPP@{tpp.N} |");
+        string extraRule = (scr is null ? "" : "---:|") + (tpp is null ? "" : "---:|");
         var text = new StringBuilder()
-            .AppendLine("| SAE | architecture | sparsity | d_sae | L0 | expl. var. | mse | dead | train s | tokens/s |")
-            .AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+            .AppendLine($"| SAE | architecture | sparsity | d_sae | L0 | expl. var. | mse | dead | train s | tokens/s |{extraHeader}")
+            .AppendLine($"|---|---|---|---:|---:|---:|---:|---:|---:|---:|{extraRule}");
         foreach (var r in rows)
             text.AppendLine($"| {r.Sae} | {r.Architecture} | {r.Sparsity} | {r.DSae} | {F(r.L0, "F2")} | {F(r.ExplainedVariance, "F4")} | " +
-                            $"{F(r.Mse, "G4")} | {r.DeadLatents} | {F(r.TrainSeconds, "F1")} | {F(r.TokensPerSecond, "N0")} |");
+                            $"{F(r.Mse, "G4")} | {r.DeadLatents} | {F(r.TrainSeconds, "F1")} | {F(r.TokensPerSecond, "N0")} |" +
+                            (scr is null ? "" : $" {r.Scr?.ToString() ?? "–"} |") + (tpp is null ? "" : $" {r.Tpp?.ToString() ?? "–"} |"));
         return text.ToString();
     }
 }

@@ -1,0 +1,186 @@
+using System.Text.Json.Nodes;
+using SaePipeline.Config;
+using SaePipeline.Data;
+using SaePipeline.Data.ProbeSets;
+using SaePipeline.Evals.ScrTpp;
+using SaePipeline.Probes;
+using SaePipeline.Sae;
+using static TorchSharp.torch;
+
+namespace SaePipeline.Tests.ScrTpp;
+
+/// <summary>
+/// SCR end to end on activations with a known answer: each text's tokens carry its gender along e0 (±2) and its
+/// profession along e1 (±1), with noise on those two dimensions (the other 62 are empty). The biased probe (male
+/// professors against female nurses) weighs both about equally, so gender, the larger signal, decides its answer and
+/// on profession data it is at chance. An SAE with latents on ±e0
+/// lets SCR ablate exactly the gender direction, after which the biased probe reads profession: dir1 near 1. An SAE
+/// of random directions has no such latents: SCR stays near 0. The data go through the real cache reader, pooling,
+/// probe training, latent sums, node effects, closed-form ablation and scores; then SAEBench's JSON is checked.
+/// </summary>
+public sealed class PlantedScrTests
+{
+    const int D = 64, F = 128, Context = 8, Tokens = 6;
+    static readonly ConceptColumns Bios = ConceptColumns.BiasInBios;
+
+    /// <summary>A bias_in_bios table of professors (21) and nurses (13), <paramref name="perQuadrant"/> of each gender each, interleaved.</summary>
+    static TextTable Table(int perQuadrant)
+    {
+        var professions = new List<string>();
+        var genders = new List<string>();
+        for (int i = 0; i < perQuadrant; i++)
+            foreach (var (p, g) in new[] { ("21", "0"), ("13", "1"), ("21", "1"), ("13", "0") })
+            {
+                professions.Add(p);
+                genders.Add(g);
+            }
+        return new TextTable
+        {
+            Source = "planted",
+            Texts = professions.Select((_, i) => $"text {i}").ToList(),
+            Labels = new Dictionary<string, LabelColumn>
+            {
+                ["profession"] = new("profession", LabelKind.Int, professions),
+                ["gender"] = new("gender", LabelKind.Int, genders),
+            },
+        };
+    }
+
+    static IReadOnlyList<CachedText> Texts(TextTable table, IReadOnlyList<int> rows, int seed)
+    {
+        var random = new Random(seed);
+        double Noise() => 0.5 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        return rows.Select(row =>
+        {
+            float gender = table.Label("gender").Values[row] == "0" ? 2 : -2, profession = table.Label("profession").Values[row] == "21" ? 1 : -1;
+            return new CachedText(row, Enumerable.Range(0, Tokens).Select(_ =>
+            {
+                var x = new float[D];
+                x[0] = gender + (float)Noise();
+                x[1] = profession + (float)Noise();
+                return x;
+            }).ToArray());
+        }).ToList();
+    }
+
+    /// <summary>Random unit decoder rows, small random encoder columns; with <paramref name="planted"/>, latents 0–3 are ±e0 and ±e1.</summary>
+    static ReluSae Sae(bool planted)
+    {
+        var g = new Generator(11);
+        var wDec = randn([F, D], generator: g);
+        wDec = wDec / wDec.norm(dim: 1, keepdim: true);
+        var wEnc = wDec.t().contiguous().mul(0.3);
+        if (planted)
+            for (int i = 0; i < 4; i++)
+            {
+                var direction = zeros([D]);
+                direction[i / 2] = i % 2 == 0 ? 1 : -1;
+                wDec[i] = direction;
+                wEnc[TensorIndex.Colon, TensorIndex.Single(i)] = direction;
+            }
+        return new ReluSae(wEnc, zeros([F]), wDec, zeros([D]));
+    }
+
+    static (IReadOnlyList<long> Seeds, Dictionary<long, List<ScrRunResult>> Results, ProbeTaskInputs Inputs) Evaluate(bool planted, TempDir dir)
+    {
+        var train = Table(400);
+        var test = Table(100);
+        var pair = ScrSets.Build(Bios, train, test, Bios.FindTarget("professor")!, Bios.FindTarget("nurse")!, 160, 40);
+        var sets = new ProbeSetFile
+        {
+            Task = ProbeSelection.Scr, Dataset = "bios", JsonName = "LabHC/bias_in_bios_class_set1", Kind = "bias_in_bios",
+            TrainPerGroup = 160, TestPerGroup = 40, Pairs = [pair],
+        };
+        var trainRows = sets.RowsOf(DatasetSource.Train);
+        var testRows = sets.RowsOf(DatasetSource.Test);
+        var cache = LabelledCaches.Write(dir.Path, D, Context, new Dictionary<string, IReadOnlyList<CachedText>>
+        {
+            ["train"] = Texts(train, trainRows, 1),
+            ["test"] = Texts(test, testRows, 2),
+        });
+        var pooledTrain = PooledActivations.Compute(cache, DatasetSource.Train, trainRows, out _);
+        var pooledTest = PooledActivations.Compute(cache, DatasetSource.Test, testRows, out _);
+        var parameters = new TrainProbesParams
+        {
+            Task = ProbeSelection.Scr, Dataset = "bios", Seeds = [1, 2],
+            Settings = new ProbeSettings { TrainSetSize = 640, TestSetSize = 160, Epochs = 40, EarlyStoppingPatience = 40, Lr = 0.01 },
+        };
+        var (file, probes) = TrainProbesStage.TrainAll(parameters, sets, pooledTrain, pooledTest, D, Context);
+        using var sae = Sae(planted);
+        var inputs = new ProbeTaskInputs(file, probes, new ProbeData(sets, pooledTrain, pooledTest),
+            LatentSums.Compute(sae, cache, DatasetSource.Train, trainRows, CPU), LatentSums.Compute(sae, cache, DatasetSource.Test, testRows, CPU),
+            SaeDecoder.From(sae), PaddingLeak: true);
+        return (parameters.Seeds, ScrEvaluation.Run(inputs, [2, 5]), inputs);
+    }
+
+    [Fact]
+    public void AblatingAPlantedGenderDirectionRemovesTheSpuriousCorrelation()
+    {
+        using var dir = new TempDir();
+        var (seeds, results, _) = Evaluate(planted: true, dir);
+        var runs = seeds.Select(seed => Assert.Single(results[seed])).ToList();
+        string all = string.Join("\n", runs.Select(r => r.Accuracies.ToJsonString()));
+        foreach (var run in runs)
+        {
+            // The biased probe leans on gender: near chance on profession data, near perfect on gender data, so SCR
+            // reports direction 1; ablating the two gender latents closes most of the gap to the profession probe.
+            Assert.True(run.Accuracies["dir1"]!["baseline_accuracy"]!.GetValue<double>() < 0.6, all);
+            Assert.Equal(1, run.Accuracies["metric_direction"]!.GetValue<int>());
+            Assert.True(run.Metrics["scr_dir1_threshold_2"] > 0.8, all);
+            Assert.Equal(run.Metrics["scr_dir1_threshold_2"], run.Metrics["scr_metric_threshold_2"]);
+        }
+    }
+
+    [Fact]
+    public void ARandomSaeLeavesTheSpuriousCorrelationInPlace()
+    {
+        using var dir = new TempDir();
+        var (seeds, results, _) = Evaluate(planted: false, dir);
+        var runs = seeds.Select(seed => Assert.Single(results[seed])).ToList();
+        string all = string.Join("\n", runs.Select(r => string.Join(", ", r.Metrics)));
+        foreach (var run in runs)
+        {
+            Assert.True(Math.Abs(run.Metrics["scr_dir1_threshold_2"]) < 0.1, all);
+            Assert.True(Math.Abs(run.Metrics["scr_metric_threshold_2"]) < 0.1, all);
+        }
+    }
+
+    [Fact]
+    public void JsonHasSaeBenchsKeysWithNullForNNotRun()
+    {
+        using var dir = new TempDir();
+        var (seeds, results, inputs) = Evaluate(planted: true, dir);
+        var (metrics, details, unstructured, _) = ScrTppJson.Scr(seeds, seeds.Select(s => results[s]).ToList(), [inputs], paddingLeak: true);
+
+        // SAEBench's ScrMetrics: dir1, metric, dir2 for each of its seven N, in that order (saebench-spec §4.3).
+        string[] expectedKeys = new[] { 2, 5, 10, 20, 50, 100, 500 }
+            .SelectMany(n => new[] { $"scr_dir1_threshold_{n}", $"scr_metric_threshold_{n}", $"scr_dir2_threshold_{n}" }).ToArray();
+        var scr = metrics["scr_metrics"]!.AsObject();
+        Assert.Equal(["scr_metrics"], metrics.Select(kv => kv.Key));
+        Assert.Equal(expectedKeys, scr.Select(kv => kv.Key));
+        foreach (var (key, value) in scr)
+            Assert.True(key.EndsWith("_2") || key.EndsWith("_5") ? value is not null : value is null, $"{key} = {value?.ToJsonString() ?? "null"}");
+        // The SAEBench keys are the first seed's run, and the per-seed summary agrees with it.
+        Assert.Equal(results[seeds[0]][0].Metrics["scr_dir1_threshold_2"], scr["scr_dir1_threshold_2"]!.GetValue<double>());
+        Assert.Equal(scr["scr_dir1_threshold_2"]!.GetValue<double>(), unstructured["seeds"]!["per_seed"]!["1"]!["scr_dir1_threshold_2"]!.GetValue<double>());
+        double second = results[seeds[1]][0].Metrics["scr_dir1_threshold_2"];
+        Assert.Equal((scr["scr_dir1_threshold_2"]!.GetValue<double>() + second) / 2, unstructured["seeds"]!["mean"]!["scr_dir1_threshold_2"]!.GetValue<double>(), 1e-12);
+
+        var detail = Assert.Single(details)!.AsObject();
+        Assert.Equal(["dataset_name", .. expectedKeys], detail.Select(kv => kv.Key));
+        Assert.Equal("LabHC/bias_in_bios_class_set1_scr_professor_nurse_results", detail["dataset_name"]!.GetValue<string>());
+
+        var config = ScrTppJson.EvalConfig(scr: true, [inputs], new EvaluateScrTppParams
+        {
+            SaeName = "s", Release = "r", Datasets = ["bios"], NValues = [2, 5], PaddingLeak = true, ModelName = "m", LlmDtype = "float32",
+            LlmBatchSize = 32, Device = DeviceChoice.Cpu,
+        });
+        // ScrAndTppEvalConfig's fields in declaration order.
+        Assert.Equal(["random_seed", "dataset_names", "perform_scr", "early_stopping_patience", "train_set_size", "test_set_size", "context_length",
+                      "probe_train_batch_size", "probe_test_batch_size", "probe_epochs", "probe_lr", "probe_l1_penalty", "sae_batch_size",
+                      "llm_batch_size", "llm_dtype", "lower_vram_usage", "model_name", "n_values", "column1_vals_lookup"],
+                     config.Select(kv => kv.Key));
+        Assert.Equal(1, config["random_seed"]!.GetValue<long>());
+        Assert.Equal("""{"LabHC/bias_in_bios_class_set1":[["professor","nurse"]]}""", config["column1_vals_lookup"]!.ToJsonString());
+    }
+}

@@ -1,0 +1,130 @@
+using SaePipeline.Data;
+using SaePipeline.Data.Builtin;
+using SaePipeline.Data.ProbeSets;
+
+namespace SaePipeline.Tests.ScrTpp;
+
+/// <summary>
+/// SCR's and TPP's data construction on hand-made tables, against row lists written out by hand from SAEBench's rules
+/// (saebench-spec §2.3–2.4): quadrants in file order, first n / 2n rows per key; TPP's pandas samples per gender.
+/// </summary>
+public sealed class ProbeSetTests
+{
+    static readonly ConceptColumns Bios = ConceptColumns.BiasInBios;
+    static readonly LabelClass Professor = Bios.FindTarget("professor")!, Nurse = Bios.FindTarget("nurse")!;
+
+    /// <summary>A bias_in_bios table from (profession code, gender code) per row; texts name their row.</summary>
+    static TextTable Table(params (int Profession, int Gender)[] rows) => new()
+    {
+        Source = "hand-made",
+        Texts = rows.Select((_, i) => $"bio {i}").ToList(),
+        Labels = new Dictionary<string, LabelColumn>
+        {
+            ["profession"] = new("profession", LabelKind.Int, rows.Select(r => r.Profession.ToString()).ToList()),
+            ["gender"] = new("gender", LabelKind.Int, rows.Select(r => r.Gender.ToString()).ToList()),
+        },
+    };
+
+    const int Prof = 21, Nur = 13, Other = 2, M = 0, F = 1;
+
+    // Rows:                          0            1            2           3           4            5           6
+    static readonly (int, int)[] TrainRows =
+    [
+        (Prof, M), (Nur, F), (Prof, F), (Other, M), (Nur, M), (Prof, M), (Nur, F),
+        (Prof, M), (Nur, F), (Prof, F), (Nur, M), (Prof, M), (Nur, F), (Prof, M), (Nur, F),
+    ];
+    // Quadrants in file order: P∧M 0 5 7 11 13 · P∧F 2 9 · N∧M 4 10 · N∧F 1 6 8 12 14  (row 3 is neither class)
+
+    [Fact]
+    public void ScrKeysTakeTheFirstRowsOfEachQuadrantInFileOrder()
+    {
+        var table = Table(TrainRows);
+        var pair = ScrSets.Build(Bios, table, table, Professor, Nurse, trainPerQuadrant: 2, testPerQuadrant: 2);
+        Assert.Null(pair.Skipped);
+        Assert.Equal("professor_nurse", pair.Name);
+        Assert.Equal(new QuadrantCounts(5, 2, 2, 5), pair.TrainQuadrants);
+        Assert.Equal(ScrKeys.All, pair.Keys.Select(k => k.Key));
+        Assert.Equal([0, 5, 4, 10], pair.Key(ScrKeys.Spurious).Train);          // (P∧M)[:2] + (N∧M)[:2]
+        Assert.Equal([2, 9, 1, 6], pair.Key(ScrKeys.SpuriousNegatives).Train);  // (P∧F)[:2] + (N∧F)[:2]
+        Assert.Equal([0, 5, 2, 9], pair.Key(ScrKeys.Target).Train);             // (P∧M)[:2] + (P∧F)[:2]
+        Assert.Equal([4, 10, 1, 6], pair.Key(ScrKeys.TargetNegatives).Train);   // (N∧M)[:2] + (N∧F)[:2]
+        Assert.Equal([0, 5, 7, 11], pair.Key(ScrKeys.Biased).Train);            // (P∧M)[:4]
+        Assert.Equal([1, 6, 8, 12], pair.Key(ScrKeys.BiasedNegatives).Train);   // (N∧F)[:4]
+    }
+
+    [Fact]
+    public void ScrSkipsAPairWhoseQuadrantsAreTooSmallAndSaysWhy()
+    {
+        var table = Table(TrainRows);
+        // n = 3: P∧F and N∧M hold 2 rows each.
+        var small = ScrSets.Build(Bios, table, table, Professor, Nurse, 3, 1);
+        Assert.Empty(small.Keys);
+        Assert.Contains("train split", small.Skipped);
+        Assert.Contains("5 professor∧male, 2 professor∧female, 2 nurse∧male, 5 nurse∧female", small.Skipped);
+        // n = 2 in train but P∧M must then hold more than 2n = 4 rows: it holds 5, N∧F 5; with n = 2 on a test table
+        // whose P∧M has exactly 4 rows, the strict "more than 2n" rule skips the pair.
+        var test = Table((Prof, M), (Prof, M), (Prof, M), (Prof, M), (Prof, F), (Prof, F), (Nur, M), (Nur, M), (Nur, F), (Nur, F), (Nur, F), (Nur, F), (Nur, F));
+        var strict = ScrSets.Build(Bios, table, test, Professor, Nurse, 2, 2);
+        Assert.Contains("test split", strict.Skipped);
+        Assert.Contains("4 professor∧male", strict.Skipped);
+        Assert.Contains("more than 4 in professor∧male and nurse∧female", strict.Skipped);
+    }
+
+    [Fact]
+    public void TppSamplesEachGenderOfEachClassAsPandasDoes()
+    {
+        // Class 21 has 10 male rows (0…9 of the male group) and 4 female; class 13 has 3 of each.
+        var rows = new List<(int, int)>();
+        for (int i = 0; i < 10; i++) rows.Add((Prof, M));
+        for (int i = 0; i < 4; i++) rows.Add((Prof, F));
+        for (int i = 0; i < 3; i++) rows.Add((Nur, M));
+        for (int i = 0; i < 3; i++) rows.Add((Nur, F));
+        var table = Table([.. rows]);
+        var seed = TppSets.Build(Bios, table, table, [Professor, Nurse], trainPerGroup: 3, testPerGroup: 4, seed: 42);
+        // Train, n = 3: class 21 takes sample(3, random_state=42) of its 10 male rows = positions 8, 1, 5
+        // (np.random.RandomState(42).permutation(10)[:3]), then of its 4 female rows (rows 10–13).
+        var professor = Assert.Single(seed.Classes);
+        Assert.Equal("21", professor.Key);
+        int[] female = Enumerable.Range(10, 4).ToArray();
+        Assert.Equal([8, 1, 5, .. SaePipeline.Runtime.NumpyRandomState.PandasSample(4, 3, 42).Select(i => female[i])], professor.Train);
+        Assert.Equal(6, professor.Train.Count);
+        // Test, n = 4: class 21 has 4 female rows (enough); class 13 has 3 per gender in both splits, too few for the test.
+        Assert.Equal(8, professor.Test.Count);
+        var skipped = Assert.Single(seed.Skipped);
+        Assert.Contains("class nurse", skipped);
+        Assert.Contains("3 rows of gender 0", skipped);
+    }
+
+    [Fact]
+    public void TppNeedsTwoSpuriousGroups()
+    {
+        var table = Table((Prof, M), (Prof, M), (Prof, M), (Nur, M), (Nur, F), (Nur, M), (Nur, F));
+        var seed = TppSets.Build(Bios, table, table, [Professor, Nurse], 1, 1, 0);
+        Assert.Equal(["13"], seed.Classes.Select(c => c.Key));
+        Assert.Contains("1 gender group", Assert.Single(seed.Skipped));
+    }
+
+    [Fact]
+    public void RowsOfIsTheSortedUnionOfEverySet()
+    {
+        var table = Table(TrainRows);
+        var file = new ProbeSetFile
+        {
+            Task = "scr", Dataset = "b", JsonName = "b", Kind = "bias_in_bios", TrainPerGroup = 2, TestPerGroup = 1,
+            Pairs = [ScrSets.Build(Bios, table, table, Professor, Nurse, 2, 1)],
+        };
+        Assert.Equal([0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12], file.RowsOf(DatasetSource.Train));
+        Assert.Equal([0, 1, 2, 4, 5, 6], file.RowsOf(DatasetSource.Test));   // n = 1: (P∧M)[:2], (N∧F)[:2], P∧F, N∧M
+    }
+
+    [Fact]
+    public void ClassNamesAgreeWithTheBuiltInGenerators()
+    {
+        foreach (var category in ReviewCategories.All)
+            Assert.Equal(category.Code.ToString(), ConceptColumns.AmazonReviews.FindTarget(category.Name)!.Value);
+        foreach (var profession in BiosProfession.All)
+            Assert.Equal(profession.Code.ToString(), Bios.FindTarget(profession.Name)!.Value);
+        Assert.Equal("nurse", Bios.FindTarget("13")!.Name);
+        Assert.Null(Bios.FindTarget("astronaut"));
+    }
+}
