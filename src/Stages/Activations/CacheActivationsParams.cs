@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SaePipeline.Config;
 using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
@@ -33,8 +34,10 @@ public sealed record CacheActivationsParams
 
     /// <summary>
     /// Labelled only: the rows an evaluation's probes use (SCR pairs, TPP classes). The cache then holds exactly those
-    /// rows and writes their sets to probe_sets.json; without it, every row of both splits.
+    /// rows and writes their sets to probe_sets.json; without it, every row of both splits. Left out of the spec when
+    /// absent, so caches planned before selections existed keep their fingerprints.
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ProbeSelection? Selection { get; init; }
 
     /// <summary>Corpus only: tokens to cache from the training split and from the held-out split.</summary>

@@ -58,8 +58,16 @@ public sealed class NoCollections : IDisposable
 
     void Start()
     {
-        // An enclosing region already protects this one; starting another would throw.
-        owner = GCSettings.LatencyMode != GCLatencyMode.NoGCRegion && GC.TryStartNoGCRegion(budget);
+        // An enclosing region already protects this one; starting another would throw. The mode is process-wide, so
+        // a region another thread started between the check and the call throws too: that region protects us as well.
+        try
+        {
+            owner = GCSettings.LatencyMode != GCLatencyMode.NoGCRegion && GC.TryStartNoGCRegion(budget);
+        }
+        catch (InvalidOperationException)
+        {
+            owner = false;
+        }
         allocatedAtStart = GC.GetTotalAllocatedBytes();
     }
 

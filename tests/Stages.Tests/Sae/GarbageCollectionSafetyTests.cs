@@ -10,6 +10,7 @@ namespace SaePipeline.Tests;
 /// <see cref="NoCollections"/> region renewed before each step, as the stage runs them; without that, TorchSharp's implicit Scalars let such steps crash
 /// within a few hundred collections ("Expected false to be true" from c10::Scalar::toDouble, or a garbage alpha).
 /// </summary>
+[Collection(ProcessGcCollection.Name)]
 public sealed class GarbageCollectionSafetyTests
 {
     [Theory]
@@ -26,11 +27,22 @@ public sealed class GarbageCollectionSafetyTests
         using var trainer = new SaeTrainer(SaeObjective.Create(config, sae), config, new Generator(2));
         var x = randn([16, 8], generator: new Generator(3));
         using var stop = new CancellationTokenSource();
+        // The other thread allocates as fast as it can, but at most PerStep bytes (the process's total) per step: a
+        // region renewed before each step outlasts that by design (NoCollections renews at half its budget), and
+        // without regions it is still several collections per step. Unthrottled, how far it gets within one step
+        // depends on the machine's allocation rate against its step time, which is not what this test is about.
+        const long PerStep = 8L << 20;
+        long allowed = GC.GetTotalAllocatedBytes() + PerStep;
         var garbage = new Thread(() =>
         {
             var keep = new List<byte[]>();
             while (!stop.IsCancellationRequested)
             {
+                if (GC.GetTotalAllocatedBytes() >= Volatile.Read(ref allowed))
+                {
+                    Thread.SpinWait(100);
+                    continue;
+                }
                 keep.Add(new byte[64 * 1024]);
                 if (keep.Count > 32) keep.Clear();
             }
@@ -48,6 +60,7 @@ public sealed class GarbageCollectionSafetyTests
             for (; (steps < 1000 || Allocated() < 512L << 20) && clock.Elapsed < TimeSpan.FromMinutes(1); steps++)
             {
                 region.Renew();
+                Volatile.Write(ref allowed, GC.GetTotalAllocatedBytes() + PerStep);
                 trainer.Step(x, steps, log: steps % 100 == 0);
                 if (region.Held) held++;
             }
@@ -88,4 +101,14 @@ public sealed class GarbageCollectionSafetyTests
         Assert.True(region.Held);
         GC.KeepAlive(junk);
     }
+}
+
+/// <summary>
+/// Tests that measure the process-wide garbage collector (no-GC regions) run alone: any other test that does tensor
+/// work in a region (model caches, in-process stage runs) would start and end regions under them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessGcCollection
+{
+    public const string Name = "process-wide GC state";
 }
