@@ -21,8 +21,8 @@ public sealed record PipelinePlan(LoadedConfig Config, IReadOnlyList<PlanItem> I
 /// Turns a validated config into stage items: the model (when pipeline.yaml names one); the activation caches (the
 /// planted-feature source, or the model's corpus cache and one cache per labelled data set); per SCR/TPP data set a
 /// labelled cache of the rows its probes use and a TrainProbes item; per SAE a TrainSae item and its evaluations
-/// (EvaluateSynthetic on planted features; EvaluateScr, EvaluateTpp on a model); then the report. Each item's params are exactly what its
-/// stage reads, so its fingerprint moves only when something it depends on does.
+/// (EvaluateSynthetic on planted features; EvaluateScr, EvaluateTpp on a model); then the report. Each item's params
+/// are exactly what its stage reads, so its fingerprint moves only when something it depends on does.
 /// </summary>
 public static class PipelinePlanner
 {

@@ -16,6 +16,9 @@ namespace SaePipeline.Probes;
 /// </summary>
 public static class TrainProbesStage
 {
+    /// <summary>Below this, a binary probe is close enough to chance that nothing ablated can be read off it.</summary>
+    const double WeakProbeAccuracy = 0.6;
+
     public static void Run(StageContext context)
     {
         var p = context.Params<TrainProbesParams>();
@@ -41,6 +44,12 @@ public static class TrainProbesStage
         ProbeFile.SaveProbes(context.OutputDir, probes);
         AtomicFile.WriteAllText(Path.Combine(context.OutputDir, ProbeFile.JsonFile), Json.Serialize(file));
         var accuracies = file.Seeds.SelectMany(s => s.Runs).SelectMany(r => r.Probes).Select(r => r.TestAccuracy).ToList();
+        // A probe near chance makes every score built on it noise; say so here rather than leave it to the JSON.
+        context.Log($"{accuracies.Count} probes over {p.Seeds.Count} seeds: test accuracy mean {accuracies.Average():F3}, min {accuracies.Min():F3}");
+        int weak = accuracies.Count(a => a < WeakProbeAccuracy);
+        if (weak > 0)
+            context.Log($"WARN {weak} probes stay below {WeakProbeAccuracy} test accuracy (see {ProbeFile.JsonFile}); scores built on them measure noise. " +
+                        "More training texts (evals.probes.train_set_size) or epochs may help, or the hook carries little of the concept");
         context.Commit(new JsonObject
         {
             ["probes"] = probes.Count,

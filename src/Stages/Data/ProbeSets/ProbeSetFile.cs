@@ -8,11 +8,7 @@ namespace SaePipeline.Data.ProbeSets;
 public sealed record ProbeClassRows(string Key, IReadOnlyList<int> Train, IReadOnlyList<int> Test);
 
 /// <summary>Rows per (target, spurious) quadrant of a split, in the order P∧S+, P∧S−, N∧S+, N∧S−.</summary>
-public sealed record QuadrantCounts(int PositiveSpuriousPositive, int PositiveSpuriousNegative, int NegativeSpuriousPositive, int NegativeSpuriousNegative)
-{
-    public override string ToString() =>
-        $"P∧S+ {PositiveSpuriousPositive}, P∧S− {PositiveSpuriousNegative}, N∧S+ {NegativeSpuriousPositive}, N∧S− {NegativeSpuriousNegative}";
-}
+public sealed record QuadrantCounts(int PositiveSpuriousPositive, int PositiveSpuriousNegative, int NegativeSpuriousPositive, int NegativeSpuriousNegative);
 
 /// <summary>
 /// One SCR run (a class pair of one data set): its six keyed row lists in SAEBench's key order, or why it was skipped.

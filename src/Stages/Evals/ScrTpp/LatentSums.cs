@@ -17,7 +17,9 @@ public sealed record LatentSums(float[] Sums, int DSae, int[] ValidTokens)
     public ReadOnlySpan<float> Row(int row) => Sums.AsSpan(row * DSae, DSae);
 
     /// <param name="rows">The split's texts (doc numbers) in the order of the pooled arrays.</param>
-    public static LatentSums Compute(SparseAutoencoder sae, ActivationCache cache, string split, IReadOnlyList<int> rows, Device device)
+    /// <param name="encoded">Called after each chunk with the number of cached positions it held.</param>
+    public static LatentSums Compute(SparseAutoencoder sae, ActivationCache cache, string split, IReadOnlyList<int> rows, Device device,
+                                     Action<int>? encoded = null)
     {
         using var sums = zeros([rows.Count, sae.DSae], float32, device);
         var valid = new int[rows.Count];
@@ -31,6 +33,7 @@ public sealed record LatentSums(float[] Sums, int DSae, int[] ValidTokens)
             sums.index_add_(0, index, sae.Encode(x).mul_(mask), 1);
             for (int t = 0; t < chunk.Count; t++)
                 if (chunk.Valid[t] != 0) valid[chunk.Row[t]]++;
+            encoded?.Invoke(chunk.Count);
         });
         using var cpu = sums.cpu();
         return new LatentSums(cpu.data<float>().ToArray(), sae.DSae, valid);

@@ -23,8 +23,12 @@ public static class ScrTppInputs
         var (file, weights) = ProbeFile.Load(probesDir);
         var (train, test) = ProbeFile.LoadPooled(probesDir, cache.DIn);
         var data = new ProbeData(sets, train, test);
-        var trainSums = LatentSums.Compute(sae, cache, DatasetSource.Train, sets.RowsOf(DatasetSource.Train), device);
-        var testSums = LatentSums.Compute(sae, cache, DatasetSource.Test, sets.RowsOf(DatasetSource.Test), device);
+        var progress = new Progress($"{context.Label} {dataset}", cache.Rows(DatasetSource.Train) + cache.Rows(DatasetSource.Test), "tokens encoded");
+        long done = 0;
+        void Encoded(int tokens) => progress.Report(done += tokens);
+        var trainSums = LatentSums.Compute(sae, cache, DatasetSource.Train, sets.RowsOf(DatasetSource.Train), device, Encoded);
+        var testSums = LatentSums.Compute(sae, cache, DatasetSource.Test, sets.RowsOf(DatasetSource.Test), device, Encoded);
+        progress.Done();
         if (!trainSums.ValidTokens.SequenceEqual(train.ValidTokens) || !testSums.ValidTokens.SequenceEqual(test.ValidTokens))
             throw new PipelineException($"{probesDir}: the pooled texts' token counts differ from {cacheDir}'s; the probes were made from another cache", probesDir);
         return new ProbeTaskInputs(file, weights, data, trainSums, testSums, decoder, paddingLeak);
