@@ -128,3 +128,37 @@ public sealed class ProbeSetTests
         Assert.Null(Bios.FindTarget("astronaut"));
     }
 }
+
+/// <summary>SCR and TPP selections on data set files as SAEBench's Hugging Face data sets hold them.</summary>
+public sealed class FileProbeSetTests
+{
+    [Fact]
+    public void AmazonReviewsFromJsonlSelectByCategoryNameAndFloatRating()
+    {
+        using var dir = new TempDir();
+        // canrager/amazon_reviews_mcauley_1and5: text, category (int code), rating (float 1.0 or 5.0). Books = 24, Software = 30.
+        string Row(int i, int category, double rating) =>
+            $"{{\"text\": \"review {i}\", \"category\": {category}, \"rating\": {rating.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}}}";
+        var lines = new List<string>();
+        for (int i = 0; i < 40; i++) lines.Add(Row(i, i % 2 == 0 ? 24 : 30, i % 4 < 2 ? 1.0 : 5.0));
+        string train = dir.File("train.jsonl", string.Join("\n", lines) + "\n"), test = dir.File("test.jsonl", string.Join("\n", lines) + "\n");
+        var spec = new DatasetSpec { Name = "reviews", Kind = "amazon_reviews", TrainFile = train, TestFile = test, Seed = 0 };
+        var tables = (DatasetSource.Table(spec, DatasetSource.Train), DatasetSource.Table(spec, DatasetSource.Test));
+
+        var scr = new ProbeSelection { Task = ProbeSelection.Scr, TrainPerGroup = 3, TestPerGroup = 2, Pairs = [["Books", "Software"]] }
+            .Build(spec, tables.Item1, tables.Item2);
+        Assert.Equal("canrager/amazon_reviews_mcauley_1and5", scr.JsonName);   // files are named as SAEBench names the data set
+        var pair = Assert.Single(scr.Pairs!);
+        Assert.Null(pair.Skipped);
+        // S+ is rating 1.0 (SAEBench's column2 order): Books∧1.0 rows are 0, 4, 8, …; Software∧5.0 rows 3, 7, 11, …
+        Assert.Equal([0, 4, 8, 12, 16, 20], pair.Key(ScrKeys.Biased).Train);
+        Assert.Equal([3, 7, 11, 15, 19, 23], pair.Key(ScrKeys.BiasedNegatives).Train);
+
+        var tpp = new ProbeSelection { Task = ProbeSelection.Tpp, TrainPerGroup = 4, TestPerGroup = 4, Classes = ["24", "30"], Seeds = [42] }
+            .Build(spec, tables.Item1, tables.Item2);
+        var books = tpp.Seeds![0].Classes[0];
+        // Books has 10 rows per rating; pandas takes permutation(10)[:4] = 8, 1, 5, 0 of each group (1.0 first).
+        int[] booksLow = [0, 4, 8, 12, 16, 20, 24, 28, 32, 36], booksHigh = [2, 6, 10, 14, 18, 22, 26, 30, 34, 38];
+        Assert.Equal([booksLow[8], booksLow[1], booksLow[5], booksLow[0], booksHigh[8], booksHigh[1], booksHigh[5], booksHigh[0]], books.Train);
+    }
+}
