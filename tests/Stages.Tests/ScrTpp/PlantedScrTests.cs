@@ -4,8 +4,6 @@ using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Probes;
-using SaePipeline.Sae;
-using static TorchSharp.torch;
 
 namespace SaePipeline.Tests.ScrTpp;
 
@@ -20,66 +18,12 @@ namespace SaePipeline.Tests.ScrTpp;
 /// </summary>
 public sealed class PlantedScrTests
 {
-    const int D = 64, F = 128, Context = 8, Tokens = 6;
+    const int D = 64, F = 128;
     static readonly ConceptColumns Bios = ConceptColumns.BiasInBios;
 
-    /// <summary>A bias_in_bios table of professors (21) and nurses (13), <paramref name="perQuadrant"/> of each gender each, interleaved.</summary>
-    static TextTable Table(int perQuadrant)
-    {
-        var professions = new List<string>();
-        var genders = new List<string>();
-        for (int i = 0; i < perQuadrant; i++)
-            foreach (var (p, g) in new[] { ("21", "0"), ("13", "1"), ("21", "1"), ("13", "0") })
-            {
-                professions.Add(p);
-                genders.Add(g);
-            }
-        return new TextTable
-        {
-            Source = "planted",
-            Texts = professions.Select((_, i) => $"text {i}").ToList(),
-            Labels = new Dictionary<string, LabelColumn>
-            {
-                ["profession"] = new("profession", LabelKind.Int, professions),
-                ["gender"] = new("gender", LabelKind.Int, genders),
-            },
-        };
-    }
-
-    static IReadOnlyList<CachedText> Texts(TextTable table, IReadOnlyList<int> rows, int seed)
-    {
-        var random = new Random(seed);
-        double Noise() => 0.5 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-        return rows.Select(row =>
-        {
-            float gender = table.Label("gender").Values[row] == "0" ? 2 : -2, profession = table.Label("profession").Values[row] == "21" ? 1 : -1;
-            return new CachedText(row, Enumerable.Range(0, Tokens).Select(_ =>
-            {
-                var x = new float[D];
-                x[0] = gender + (float)Noise();
-                x[1] = profession + (float)Noise();
-                return x;
-            }).ToArray());
-        }).ToList();
-    }
-
-    /// <summary>Random unit decoder rows, small random encoder columns; with <paramref name="planted"/>, latents 0–3 are ±e0 and ±e1.</summary>
-    static ReluSae Sae(bool planted)
-    {
-        var g = new Generator(11);
-        var wDec = randn([F, D], generator: g);
-        wDec = wDec / wDec.norm(dim: 1, keepdim: true);
-        var wEnc = wDec.t().contiguous().mul(0.3);
-        if (planted)
-            for (int i = 0; i < 4; i++)
-            {
-                var direction = zeros([D]);
-                direction[i / 2] = i % 2 == 0 ? 1 : -1;
-                wDec[i] = direction;
-                wEnc[TensorIndex.Colon, TensorIndex.Single(i)] = direction;
-            }
-        return new ReluSae(wEnc, zeros([F]), wDec, zeros([D]));
-    }
+    /// <summary>Professors (21) and nurses (13), <paramref name="perQuadrant"/> of each gender each, interleaved.</summary>
+    static TextTable Table(int perQuadrant) =>
+        PlantedWorld.Table(Enumerable.Range(0, perQuadrant).SelectMany(_ => new[] { ("21", "0"), ("13", "1"), ("21", "1"), ("13", "0") }));
 
     static (IReadOnlyList<long> Seeds, Dictionary<long, List<ScrRunResult>> Results, ProbeTaskInputs Inputs) Evaluate(bool planted, TempDir dir)
     {
@@ -91,25 +35,23 @@ public sealed class PlantedScrTests
             Task = ProbeSelection.Scr, Dataset = "bios", JsonName = "LabHC/bias_in_bios_class_set1", Kind = "bias_in_bios",
             TrainPerGroup = 160, TestPerGroup = 40, Pairs = [pair],
         };
-        var trainRows = sets.RowsOf(DatasetSource.Train);
-        var testRows = sets.RowsOf(DatasetSource.Test);
-        var cache = LabelledCaches.Write(dir.Path, D, Context, new Dictionary<string, IReadOnlyList<CachedText>>
-        {
-            ["train"] = Texts(train, trainRows, 1),
-            ["test"] = Texts(test, testRows, 2),
-        });
-        var pooledTrain = PooledActivations.Compute(cache, DatasetSource.Train, trainRows, out _);
-        var pooledTest = PooledActivations.Compute(cache, DatasetSource.Test, testRows, out _);
         var parameters = new TrainProbesParams
         {
             Task = ProbeSelection.Scr, Dataset = "bios", Seeds = [1, 2],
             Settings = new ProbeSettings { TrainSetSize = 640, TestSetSize = 160, Epochs = 40, EarlyStoppingPatience = 40, Lr = 0.01 },
         };
-        var (file, probes) = TrainProbesStage.TrainAll(parameters, sets, pooledTrain, pooledTest, D, Context);
-        using var sae = Sae(planted);
-        var inputs = new ProbeTaskInputs(file, probes, new ProbeData(sets, pooledTrain, pooledTest),
-            LatentSums.Compute(sae, cache, DatasetSource.Train, trainRows, CPU), LatentSums.Compute(sae, cache, DatasetSource.Test, testRows, CPU),
-            SaeDecoder.From(sae), PaddingLeak: true);
+        using var sae = PlantedWorld.Sae(D, F, 11, planted ? [(0, 1f), (0, -1f), (1, 1f), (1, -1f)] : []);
+        var inputs = PlantedWorld.Inputs(dir, D, sets, parameters, sae, (split, rows) =>
+        {
+            var table = split == DatasetSource.Train ? train : test;
+            return PlantedWorld.Texts(rows, split == DatasetSource.Train ? 1 : 2, noise: 0.5, (row, noise) =>
+            {
+                var x = new float[D];
+                x[0] = (table.Label("gender").Values[row] == "0" ? 2 : -2) + noise();
+                x[1] = (table.Label("profession").Values[row] == "21" ? 1 : -1) + noise();
+                return x;
+            });
+        });
         return (parameters.Seeds, ScrEvaluation.Run(inputs, [2, 5]), inputs);
     }
 

@@ -3,8 +3,6 @@ using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Probes;
-using SaePipeline.Sae;
-using static TorchSharp.torch;
 
 namespace SaePipeline.Tests.ScrTpp;
 
@@ -17,94 +15,43 @@ namespace SaePipeline.Tests.ScrTpp;
 /// </summary>
 public sealed class PlantedTppTests
 {
-    const int D = 32, F = 64, Context = 8, Tokens = 6;
+    const int D = 32, F = 64;
     static readonly ConceptColumns Bios = ConceptColumns.BiasInBios;
     static readonly string[] Classes = ["0", "1", "2"];
 
-    static TextTable Table(int perGroup)
-    {
-        var professions = new List<string>();
-        var genders = new List<string>();
-        for (int i = 0; i < perGroup; i++)
-            foreach (var c in Classes)
-                foreach (var g in new[] { "0", "1" })
-                {
-                    professions.Add(c);
-                    genders.Add(g);
-                }
-        return new TextTable
-        {
-            Source = "planted",
-            Texts = professions.Select((_, i) => $"text {i}").ToList(),
-            Labels = new Dictionary<string, LabelColumn>
-            {
-                ["profession"] = new("profession", LabelKind.Int, professions),
-                ["gender"] = new("gender", LabelKind.Int, genders),
-            },
-        };
-    }
-
-    static IReadOnlyList<CachedText> Texts(TextTable table, IReadOnlyList<int> rows, int seed)
-    {
-        var random = new Random(seed);
-        double Noise() => 0.3 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-        return rows.Select(row => new CachedText(row, Enumerable.Range(0, Tokens).Select(_ =>
-        {
-            var x = new float[D];
-            for (int d = 0; d < 4; d++) x[d] = (float)Noise();
-            x[int.Parse(table.Label("profession").Values[row], System.Globalization.CultureInfo.InvariantCulture)] += 2;
-            x[3] += table.Label("gender").Values[row] == "0" ? 1 : -1;
-            return x;
-        }).ToArray())).ToList();
-    }
-
-    static ReluSae Sae(bool planted)
-    {
-        var g = new Generator(13);
-        var wDec = randn([F, D], generator: g);
-        wDec = wDec / wDec.norm(dim: 1, keepdim: true);
-        var wEnc = wDec.t().contiguous().mul(0.3);
-        if (planted)
-            for (int i = 0; i < 3; i++)
-            {
-                var axis = zeros([D]);
-                axis[i] = 1;
-                wDec[i] = axis;
-                wEnc[TensorIndex.Colon, TensorIndex.Single(i)] = axis;
-            }
-        return new ReluSae(wEnc, zeros([F]), wDec, zeros([D]));
-    }
+    /// <summary>Each class with <paramref name="perGroup"/> texts of each gender, interleaved.</summary>
+    static TextTable Table(int perGroup) =>
+        PlantedWorld.Table(Enumerable.Range(0, perGroup).SelectMany(_ => Classes.SelectMany(c => new[] { (c, "0"), (c, "1") })));
 
     static Dictionary<long, TppDatasetResult> Evaluate(bool planted, TempDir dir)
     {
         var train = Table(60);
         var test = Table(30);
-        var columns = Classes.Select(c => Bios.FindTarget(c)!).ToList();
+        var classes = Classes.Select(c => Bios.FindTarget(c)!).ToList();
         long[] seeds = [1, 2];
         var sets = new ProbeSetFile
         {
             Task = ProbeSelection.Tpp, Dataset = "bios", JsonName = "LabHC/bias_in_bios_class_set1", Kind = "bias_in_bios",
-            TrainPerGroup = 40, TestPerGroup = 20, Seeds = seeds.Select(s => TppSets.Build(Bios, train, test, columns, 40, 20, s)).ToList(),
+            TrainPerGroup = 40, TestPerGroup = 20, Seeds = seeds.Select(s => TppSets.Build(Bios, train, test, classes, 40, 20, s)).ToList(),
         };
-        var trainRows = sets.RowsOf(DatasetSource.Train);
-        var testRows = sets.RowsOf(DatasetSource.Test);
-        var cache = LabelledCaches.Write(dir.Path, D, Context, new Dictionary<string, IReadOnlyList<CachedText>>
-        {
-            ["train"] = Texts(train, trainRows, 1),
-            ["test"] = Texts(test, testRows, 2),
-        });
-        var pooledTrain = PooledActivations.Compute(cache, DatasetSource.Train, trainRows, out _);
-        var pooledTest = PooledActivations.Compute(cache, DatasetSource.Test, testRows, out _);
         var parameters = new TrainProbesParams
         {
             Task = ProbeSelection.Tpp, Dataset = "bios", Seeds = seeds,
             Settings = new ProbeSettings { TrainSetSize = 160, TestSetSize = 80, Epochs = 20, EarlyStoppingPatience = 20, Lr = 0.01 },
         };
-        var (file, probes) = TrainProbesStage.TrainAll(parameters, sets, pooledTrain, pooledTest, D, Context);
-        using var sae = Sae(planted);
-        var inputs = new ProbeTaskInputs(file, probes, new ProbeData(sets, pooledTrain, pooledTest),
-            LatentSums.Compute(sae, cache, DatasetSource.Train, trainRows, CPU), LatentSums.Compute(sae, cache, DatasetSource.Test, testRows, CPU),
-            SaeDecoder.From(sae), PaddingLeak: true);
+        using var sae = PlantedWorld.Sae(D, F, 13, planted ? [(0, 1f), (1, 1f), (2, 1f)] : []);
+        var inputs = PlantedWorld.Inputs(dir, D, sets, parameters, sae, (split, rows) =>
+        {
+            var table = split == DatasetSource.Train ? train : test;
+            return PlantedWorld.Texts(rows, split == DatasetSource.Train ? 1 : 2, noise: 0.3, (row, noise) =>
+            {
+                var x = new float[D];
+                for (int d = 0; d < 4; d++) x[d] = noise();
+                x[int.Parse(table.Label("profession").Values[row], System.Globalization.CultureInfo.InvariantCulture)] += 2;
+                x[3] += table.Label("gender").Values[row] == "0" ? 1 : -1;
+                return x;
+            });
+        });
         return TppEvaluation.Run(inputs, [2]);
     }
 
