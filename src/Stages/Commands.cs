@@ -3,7 +3,9 @@ using SaePipeline.Artifacts;
 using SaePipeline.Bench;
 using SaePipeline.Config;
 using SaePipeline.Evals;
+using SaePipeline.Evals.Core;
 using SaePipeline.Evals.ScrTpp;
+using SaePipeline.Evals.SparseProbing;
 using SaePipeline.Models;
 using SaePipeline.Models.Prepare;
 using SaePipeline.Models.Tokenizers;
@@ -20,13 +22,14 @@ public static class Commands
 {
     public const string Usage = """
         usage:
-          stages <stage> <spec.json>        run one stage item (prepare-model, cache-activations, train-probes, train-sae, evaluate-synthetic, evaluate-scr, evaluate-tpp, report)
+          stages <stage> <spec.json>        run one stage item (prepare-model, cache-activations, train-probes, train-sae, evaluate-synthetic, evaluate-core, evaluate-sparse-probing, evaluate-scr, evaluate-tpp, report)
           stages plan   --pipeline <yaml> --stage-program <dll> [options]   validate, write specs and .plan/plan.json
           stages status --pipeline <yaml> [options] [--fail-if-stale]     what the next build would run, and why
           stages dag    --pipeline <yaml> [options] [--dot]               the stage graph
           stages prune  --pipeline <yaml> [options] [--dry-run]           delete results the plan no longer uses
           stages bench  [sae] [--architecture A|all] [--d-in N] [--d-sae N] [--batch N] [--k N] [--dtype float32|bfloat16] [--steps N] [--rounds N] [--device D]   SAE step vs raw matmul rate
           stages bench  lm [--batch N] [--context N] [--layer L] [--rounds N] [--device D]   LM forward tokens/s, fp32 and bf16
+          stages bench  core --model <folder> [--hook H] [--saes N] [--expansion E] [--reconstruction-batches N] [--sparsity-batches N] [--rounds N]   core eval: first SAE vs each additional SAE (shared-pass cache)
           stages bench  cache --model <folder> [--hook H] [--batch N] [--rows N] [--dtype float32|bfloat16] [--shape pythia-70m]   cache tokens/s vs the bare forward
           stages forward <model-folder> --input-ids <ids.npy> [--hook <name>]... --out <file.safetensors> [--dtype float32|bfloat16]
           stages tokenize <model-or-tokenizer-folder> --texts <in.json> --out <out.json>
@@ -51,6 +54,7 @@ public static class Commands
             {
                 ["lm"] => LanguageModelBench.Run(cl),
                 ["cache"] => CacheBench.Run(cl),
+                ["core"] => CoreBench.Run(cl),
                 _ => BenchCommand.Run(cl),
             };
             case "forward": return ForwardCommand.Run(cl);
@@ -65,6 +69,8 @@ public static class Commands
         else if (stage == StageKind.TrainSae) TrainSaeStage.Run(context);
         else if (stage == StageKind.TrainProbes) TrainProbesStage.Run(context);
         else if (stage == StageKind.EvaluateSynthetic) EvaluateSyntheticStage.Run(context);
+        else if (stage == StageKind.EvaluateCore) EvaluateCoreStage.Run(context);
+        else if (stage == StageKind.EvaluateSparseProbing) EvaluateSparseProbingStage.Run(context);
         else if (stage == StageKind.EvaluateScr) EvaluateScrTppStage.Run(context, scr: true);
         else if (stage == StageKind.EvaluateTpp) EvaluateScrTppStage.Run(context, scr: false);
         else ReportStage.Run(context);

@@ -16,6 +16,9 @@ public enum ActivationSource
 
     /// <summary>A labelled data set, one right-padded row per text, run through the model: probes and evals.</summary>
     Labelled,
+
+    /// <summary>Core evaluation's SAE-independent passes over packed corpus rows (Evals.Core.CoreReferenceCache).</summary>
+    CoreReference,
 }
 
 /// <summary>What CacheActivations reads from its spec.</summary>
@@ -39,6 +42,10 @@ public sealed record CacheActivationsParams
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ProbeSelection? Selection { get; init; }
+
+    /// <summary>CoreReference only: the token stream.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Evals.Core.CoreStreamSettings? Core { get; init; }
 
     /// <summary>Corpus only: tokens to cache from the training split and from the held-out split.</summary>
     public long NTokens { get; init; }

@@ -15,6 +15,7 @@ public static class CacheActivationsStage
     {
         var p = context.Params<CacheActivationsParams>();
         if (p.Source == ActivationSource.Synthetic) SyntheticCache.Run(context, p);
+        else if (p.Source == ActivationSource.CoreReference) Evals.Core.CoreReferenceCache.Run(context, p);
         else ModelCache.Run(context, p);
     }
 }

@@ -246,6 +246,15 @@ public static class ModelCache
             context.Log($"SCR: {kept} of {pairs.Count} pairs from {sizes}, {selection.TrainPerGroup} train and {selection.TestPerGroup} test texts per quadrant");
             usable = kept > 0;
         }
+        else if (sets.SparseProbing is { } subsets)
+        {
+            foreach (var subset in subsets)
+                foreach (var seed in subset.Seeds)
+                    foreach (var skipped in seed.Skipped) context.Log($"WARN sparse probing {subset.Subset} seed {seed.Seed}: {skipped}");
+            context.Log($"sparse probing: {string.Join(", ", subsets.Select(s => $"{s.Subset} {s.Seeds[0].Classes.Count} classes"))} from {sizes}, " +
+                        $"{selection.TrainSetSize} train and {selection.TestSetSize} test texts per one-vs-rest probe");
+            usable = subsets.All(s => s.Seeds.All(x => x.Classes.Count >= 2));
+        }
         else
         {
             foreach (var seed in sets.Seeds!)
@@ -256,8 +265,8 @@ public static class ModelCache
         }
         if (!usable)
             throw new PipelineException(
-                $"{dataset.Name}: {(sets.Pairs is null ? "a TPP seed is left with fewer than two classes" : "no SCR pair has enough rows")} (see the warnings above); " +
-                $"use a larger data set (datasets.{dataset.Name}.train_rows/test_rows for a built-in one) or smaller evals.probes.train_set_size/test_set_size", dataset.Name);
+                $"{dataset.Name}: {(sets.Pairs is null ? $"a {selection.Task} seed is left with fewer than two classes" : "no SCR pair has enough rows")} (see the warnings above); " +
+                $"use a larger data set (datasets.{dataset.Name}.train_rows/test_rows for a built-in one) or smaller train_set_size/test_set_size (evals.probes, evals.sparse_probing)", dataset.Name);
         AtomicFile.WriteAllText(Path.Combine(context.OutputDir, ProbeSetFile.FileName), Json.Serialize(sets));
         return sets;
     }

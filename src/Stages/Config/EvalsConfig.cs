@@ -19,6 +19,12 @@ public sealed record EvalsConfig : IValidatedConfig
     /// <summary>The data and probe settings SCR and TPP share (SAEBench's ScrAndTppEvalConfig).</summary>
     public ProbeSettings Probes { get; init; } = new();
 
+    /// <summary>SAEBench's core evaluation (saebench-spec §1). Absent: not run.</summary>
+    public CoreEvalConfig? Core { get; init; }
+
+    /// <summary>SAEBench's sparse probing (saebench-spec §3). Absent: not run.</summary>
+    public SparseProbingConfig? SparseProbing { get; init; }
+
     /// <summary>Spurious correlation removal (saebench-spec §2.3, §2.9). Absent: not run.</summary>
     public ScrConfig? Scr { get; init; }
 

@@ -51,6 +51,28 @@ public sealed record PipelineConfig : IValidatedConfig
                 else if (a.Labelled.Contains(name) && Plan.DatasetResolver.KindOf(this, name).Kind == Data.DatasetKind.Text.Name)
                     v.Error("activations", $"'{name}' is a plain text data set; labelled caches need labels (bias_in_bios, amazon_reviews, ...)", ConfigCodes.Inconsistent);
         }
+        if (Evals.Core is { } core)
+        {
+            if (Activations is null)
+                v.Error("evals", "evals.core runs a language model with the SAE spliced in; this pipeline has no model (activations:)", ConfigCodes.Inconsistent);
+            else if (core.Dataset is { } name && Plan.DatasetResolver.KindOf(this, name) is (null, { } problem))
+                v.Error("evals", $"evals.core.dataset: {problem}", ConfigCodes.Inconsistent);
+        }
+        if (Evals.SparseProbing is { } sparse)
+        {
+            if (Activations is null)
+                v.Error("evals", "evals.sparse_probing probes a language model's activations on labelled text; this pipeline has no model (activations:)", ConfigCodes.Inconsistent);
+            else
+                foreach (var (source, subsets) in sparse.SourcesOfSubsets())
+                {
+                    var (kind, problem) = Plan.DatasetResolver.KindOf(this, source);
+                    if (kind is null) v.Error("evals", $"evals.sparse_probing: {problem}", ConfigCodes.Inconsistent);
+                    else if (subsets.FirstOrDefault(s => s.Kind.Name != kind) is { } wrong)
+                        v.Error("evals", $"evals.sparse_probing: {wrong.Id} needs {wrong.Kind.Name} data, but '{source}' is {kind} data (set sparse_probing.sources.{wrong.Kind.Name})", ConfigCodes.Inconsistent);
+                    else if (Datasets.GetValueOrDefault(source) is { Train: not null, Test: null })
+                        v.Error("evals", $"evals.sparse_probing: '{source}' has no test file; probes train on train and are scored on test (add datasets.{source}.test)", ConfigCodes.Inconsistent);
+                }
+        }
         if (Evals.Scr is { } scr)
             ValidateConceptEval(v, "scr", scr.Datasets, (scr.Pairs ?? new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>())
                 .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.SelectMany(p => p).ToList()));

@@ -78,7 +78,25 @@ public abstract class LanguageModel : IDisposable
     /// One forward pass over right-padded token ids [B, T] (attention mask: 1 = token, 0 = padding, or null for none).
     /// Gradients flow if the caller has them enabled (the weights themselves never require grad).
     /// </summary>
-    public ForwardResult Forward(Tensor inputIds, Tensor? attentionMask, ForwardRequest request)
+    public ForwardResult Forward(Tensor inputIds, Tensor? attentionMask, ForwardRequest request) => Run(inputIds, attentionMask, request, null, null);
+
+    /// <summary>
+    /// The rest of a forward pass, resumed at a residual-stream hook point (<c>hook_resid_pre</c> or <c>hook_resid_post</c>)
+    /// from the activation a full pass computed there ([B, T, d_model], e.g. read back from a cache). Replacements and
+    /// captures at that point and later apply as in <see cref="Forward"/>, and the result is the one a full pass would
+    /// give, bit for bit on the same device: the same operations run on the same values. Core evaluation uses it to
+    /// splice an SAE into cached activations without recomputing the layers before the hook.
+    /// </summary>
+    public ForwardResult ForwardFrom(string hookName, Tensor activation, Tensor inputIds, ForwardRequest request)
+    {
+        var start = HookPoint.Parse(hookName, Dims.NLayers);
+        if (start.Kind is not (HookKind.ResidPre or HookKind.ResidPost))
+            throw new PipelineException($"a forward pass can resume only at a residual-stream hook point, not {hookName}", "forward");
+        if (request.StopAtLayer is not null) throw new PipelineException("a resumed forward pass runs to the output; StopAtLayer does not apply", "forward");
+        return Run(inputIds, null, request, start, activation);
+    }
+
+    ForwardResult Run(Tensor inputIds, Tensor? attentionMask, ForwardRequest request, HookPoint? start, Tensor? startActivation)
     {
         var dims = Dims;
         if (inputIds.dim() != 2) throw new PipelineException($"input ids must be [batch, positions], got [{string.Join(", ", inputIds.shape)}]", "forward");
@@ -92,6 +110,9 @@ public abstract class LanguageModel : IDisposable
                 ? "StopAtLayer cannot be combined with logits or loss"
                 : $"StopAtLayer {stop} is not a layer of this {dims.NLayers}-layer model", "forward");
         var hooked = captures.Concat(replacements.Keys).ToList();
+        if (start is { } from && hooked.Where(h => h.Layer < from.Layer || (h.Layer == from.Layer && h.Kind != from.Kind && from.Kind == HookKind.ResidPost))
+                                       .Select(h => h.Name).FirstOrDefault() is string early)
+            throw new PipelineException($"hook point {early} lies before {from.Name}, where this pass resumes", "forward");
         if (!wantsOutput && hooked.Count == 0) throw new PipelineException("a forward pass must ask for logits, the loss or a hook point", "forward");
         int last = request.StopAtLayer ?? (wantsOutput ? dims.NLayers - 1 : hooked.Max(h => h.Layer));
         if (request.StopAtLayer is not null && hooked.Where(h => h.Layer > last).Select(h => h.Name).FirstOrDefault() is string beyond)
@@ -113,8 +134,23 @@ public abstract class LanguageModel : IDisposable
             return x;
         }
 
-        var residual = Embed(ids);
-        for (int layer = 0; layer <= last; layer++)
+        Tensor residual;
+        int first = 0;
+        if (start is { } resume)
+        {
+            var expected = new long[] { ids.shape[0], ids.shape[1], dims.DModel };
+            if (!startActivation!.shape.SequenceEqual(expected))
+                throw new PipelineException($"the activation to resume from has shape [{string.Join(", ", startActivation.shape)}], expected [{string.Join(", ", expected)}]", "forward");
+            residual = startActivation.to(Dtype, Device);
+            first = resume.Layer;
+            if (resume.Kind == HookKind.ResidPost)
+            {
+                residual = Hook(first, HookKind.ResidPost, residual);
+                first++;
+            }
+        }
+        else residual = Embed(ids);
+        for (int layer = first; layer <= last; layer++)
         {
             residual = Hook(layer, HookKind.ResidPre, residual);
             int l = layer;
@@ -137,6 +173,20 @@ public abstract class LanguageModel : IDisposable
             Activations = activations.ToDictionary(kv => kv.Key, kv => kv.Value.MoveToOuterDisposeScope()),
         };
     }
+
+    /// <summary>
+    /// Logits [B, T, V] float32 of the last block's output (<c>blocks.{last}.hook_resid_post</c>, captured by an earlier
+    /// pass): the final norm and unembedding exactly as <see cref="Forward"/> applies them, so a stored final residual
+    /// gives back the pass's logits bit for bit at a d_model/V fraction of their size.
+    /// </summary>
+    public Tensor LogitsOf(Tensor finalResidual)
+    {
+        using var scope = NewDisposeScope();
+        return Unembed(finalResidual.to(Dtype, Device)).to(ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The hook point holding the last block's output, whose activation <see cref="LogitsOf"/> turns into logits.</summary>
+    public string FinalResidualHook => new HookPoint(Dims.NLayers - 1, HookKind.ResidPost).Name;
 
     /// <summary>CE of logits[:, t] against ids[:, t+1]; targets that are padding are zeroed and marked false.</summary>
     static (Tensor Loss, Tensor Mask) NextTokenLoss(Tensor logits, Tensor ids, AttentionMask mask)

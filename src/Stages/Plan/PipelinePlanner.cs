@@ -3,6 +3,8 @@ using SaePipeline.Activations;
 using SaePipeline.Config;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Evals;
+using SaePipeline.Evals.Core;
+using SaePipeline.Evals.SparseProbing;
 using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Models;
 using SaePipeline.Models.Builtin;
@@ -56,6 +58,7 @@ public static class PipelinePlanner
         PlanItem saeCache;
         int dIn;
         var probeTasks = new List<ProbeTask>();
+        CoreTask? coreTask = null;
         if (c.Synthetic is { } syntheticConfig)
         {
             var synthetic = syntheticConfig with { Seed = syntheticConfig.Seed ?? c.Seed };
@@ -95,6 +98,26 @@ public static class PipelinePlanner
                         new() { ["activations"] = cache });
                     probeTasks.Add(new ProbeTask(task, name, cache, probes));
                 }
+            if (c.Evals.SparseProbing is { } sp)
+                foreach (var (source, subsets) in sp.SourcesOfSubsets())
+                {
+                    // One labelled cache and one set of language-model probes per source data set, shared by its subsets and every SAE.
+                    var dataset = DatasetResolver.Resolve(c, source, baseDir);
+                    var selection = new ProbeSelection
+                    {
+                        Task = ProbeSelection.SparseProbing, TrainPerGroup = sp.TrainSetSize / 4, TestPerGroup = sp.TestSetSize / 4,
+                        Subsets = subsets.Select(x => x.Id).ToList(), Seeds = c.Evals.Seeds, TrainSetSize = sp.TrainSetSize, TestSetSize = sp.TestSetSize,
+                    };
+                    var cache = Add(items, StageKind.CacheActivations, $"{source}-{ProbeSelection.SparseProbing}",
+                        new CacheActivationsParams { Source = ActivationSource.Labelled, Model = settings, Dataset = dataset, Selection = selection },
+                        new() { ["model"] = model! });
+                    var probes = Add(items, StageKind.TrainProbes, $"{ProbeSelection.SparseProbing}-{source}",
+                        new TrainProbesParams { Task = ProbeSelection.SparseProbing, Dataset = source, Settings = sp.ProbeSettings, Seeds = c.Evals.Seeds, KValues = sp.KValues },
+                        new() { ["activations"] = cache });
+                    probeTasks.Add(new ProbeTask(ProbeSelection.SparseProbing, source, cache, probes));
+                }
+            if (c.Evals.Core is { } core)
+                coreTask = PlanCoreReference(items, c, core, settings, model!, baseDir);
             dIn = dModel;
         }
 
@@ -105,6 +128,28 @@ public static class PipelinePlanner
                 new TrainSaeParams { Sae = sae with { Seed = sae.Seed ?? c.Seed }, DIn = dIn, Device = c.Device, Import = Imported(sae, baseDir) },
                 new() { ["activations"] = saeCache });
             reportInputs[$"sae/{sae.Name}"] = train;
+            if (coreTask is { } ct)
+            {
+                var inputs = new Dictionary<string, PlanItem> { ["sae"] = train, ["model"] = model! };
+                if (ct.Reference is { } reference) inputs["reference"] = reference;
+                reportInputs[$"core/{sae.Name}"] = Add(items, StageKind.EvaluateCore, sae.Name, ct.Params with { SaeName = sae.Name }, inputs);
+            }
+            if (c.Evals.SparseProbing is { } sparse && probeTasks.Where(t => t.Task == ProbeSelection.SparseProbing).ToList() is { Count: > 0 } spTasks)
+            {
+                var inputs = new Dictionary<string, PlanItem> { ["sae"] = train };
+                foreach (var t in spTasks)
+                {
+                    inputs[$"probes/{t.Dataset}"] = t.Probes;
+                    inputs[$"activations/{t.Dataset}"] = t.Cache;
+                }
+                reportInputs[$"sparse_probing/{sae.Name}"] = Add(items, StageKind.EvaluateSparseProbing, sae.Name, new EvaluateSparseProbingParams
+                {
+                    SaeName = sae.Name, Release = c.Name, Sources = spTasks.Select(t => t.Dataset).ToList(), Datasets = sparse.Datasets,
+                    KValues = sparse.KValues, Settings = sparse.ProbeSettings, ModelName = ModelName(c.Model!, baseDir),
+                    LlmDtype = Json.ToNode(c.Model!.Dtype).GetValue<string>(), LlmBatchSize = c.Activations!.BatchRows,
+                    ContextLength = c.Activations!.Context, Device = c.Device,
+                }, inputs);
+            }
             foreach (var (task, kind, paddingLeak, nValues) in new[]
                      {
                          (ProbeSelection.Scr, StageKind.EvaluateScr, c.Evals.Scr?.PaddingLeak ?? true, c.Evals.Scr?.NValues),
@@ -144,6 +189,51 @@ public static class PipelinePlanner
         };
         Add(items, StageKind.Report, "report", report, reportInputs, contentAddressed: false);
         return new PipelinePlan(loaded, items);
+    }
+
+    /// <summary>Core evaluation's shared-pass cache (null when evals.core.shared_pass_cache is off) and every SAE's params but its name.</summary>
+    sealed record CoreTask(PlanItem? Reference, EvaluateCoreParams Params);
+
+    /// <summary>
+    /// evals.core: counts left out take SAEBench's standard run for a checkpoint folder and smaller ones for the built-in
+    /// model; the shared passes become one CacheActivations item, <c>&lt;corpus&gt;-core</c>, that every SAE's EvaluateCore reads.
+    /// </summary>
+    static CoreTask PlanCoreReference(List<PlanItem> items, PipelineConfig c, CoreEvalConfig core, ModelCacheSettings settings, PlanItem model, string baseDir)
+    {
+        bool builtin = c.Model!.Builtin is not null;
+        var stream = new CoreStreamSettings
+        {
+            BatchSizePrompts = core.BatchSizePrompts,
+            NReconstructionBatches = core.NEvalReconstructionBatches
+                                     ?? (builtin ? CoreEvalConfig.BuiltinReconstructionBatches : CoreEvalConfig.SaeBenchReconstructionBatches),
+            NSparsityVarianceBatches = core.NEvalSparsityVarianceBatches
+                                       ?? (builtin ? CoreEvalConfig.BuiltinSparsityVarianceBatches : CoreEvalConfig.SaeBenchSparsityVarianceBatches),
+            ContextSize = core.ContextSize ?? c.Activations!.Context,
+            Seed = core.Seed ?? c.Seed,
+        };
+        string name = core.Dataset ?? c.Activations!.Corpus;
+        var dataset = DatasetResolver.Resolve(c, name, baseDir);
+        PlanItem? reference = null;
+        if (core.SharedPassCache)
+        {
+            // Only the hook and the device matter to these passes; the rest of the settings are fixed so that changing the
+            // training cache's storage does not rerun them.
+            var referenceSettings = settings with
+            {
+                Context = stream.ContextSize, BatchRows = stream.BatchSizePrompts, Dtype = ActivationDtype.Float32, RowsPerShard = 0, RowsPerRowGroup = 0,
+            };
+            reference = Add(items, StageKind.CacheActivations, $"{name}-core",
+                new CacheActivationsParams { Source = ActivationSource.CoreReference, Model = referenceSettings, Dataset = dataset, Core = stream },
+                new() { ["model"] = model });
+        }
+        var p = new EvaluateCoreParams
+        {
+            SaeName = "", Release = c.Name, Hook = c.Activations!.Hook, Stream = stream,
+            ExcludeSpecialTokensFromReconstruction = core.ExcludeSpecialTokensFromReconstruction, SharedPassCache = core.SharedPassCache,
+            Dataset = dataset, ModelName = ModelName(c.Model!, baseDir), DatasetName = dataset.Generator is { } g ? $"builtin:{g}" : name,
+            LlmDtype = Json.ToNode(c.Model!.Dtype).GetValue<string>(), Device = c.Device,
+        };
+        return new CoreTask(reference, p);
     }
 
     /// <summary>One evaluation's probe work on one data set: its labelled cache and its TrainProbes item.</summary>

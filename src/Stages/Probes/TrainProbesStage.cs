@@ -27,6 +27,11 @@ public static class TrainProbesStage
         string setsPath = Path.Combine(cacheDir, ProbeSetFile.FileName);
         var sets = Json.ReadFile<ProbeSetFile>(setsPath);
         if (sets.Task != p.Task) throw new PipelineException($"{setsPath} holds {sets.Task} sets, not {p.Task}", setsPath);
+        if (p.Task == ProbeSelection.SparseProbing)
+        {
+            SparseProbingLlm.Run(context, p, cache, sets);
+            return;
+        }
 
         var clock = Stopwatch.StartNew();
         var train = PooledActivations.Compute(cache, DatasetSource.Train, sets.RowsOf(DatasetSource.Train), out int emptyTrain);

@@ -48,6 +48,9 @@ public static class ReportStage
                 var cfg = JsonNode.Parse(File.ReadAllText(Path.Combine(saeDir, Sae.SaeLensFormat.CfgFile)));
                 return TrainingRow.From(name, manifest.Info, cfg) with
                 {
+                    Core = Result(context, $"core/{name}", name, p.Experiment) is { } core ? CoreMetrics.From(core.Json, core.File) : null,
+                    SparseTop1 = Result(context, $"sparse_probing/{name}", name, p.Experiment) is { } sp ? SeedMetric.FromKey(sp.Json, "sae_top_1_test_accuracy", sp.File) : null,
+                    LlmTop1 = Result(context, $"sparse_probing/{name}", name, p.Experiment) is { } lp ? SeedMetric.FromKey(lp.Json, "llm_top_1_test_accuracy", lp.File) : null,
                     Scr = ProbeEval(context, $"scr/{name}", name, p.Experiment, ScrScores.MetricKey),
                     Tpp = ProbeEval(context, $"tpp/{name}", name, p.Experiment, TppScores.TotalKey),
                 };
@@ -59,6 +62,17 @@ public static class ReportStage
                 .AppendLine("Training statistics of each SAE's last logged batch: L0 (mean active latents per token), explained variance " +
                             "(1 − Σ‖x − x̂‖² / Σ‖x − x̄‖²), mse (mean over tokens of Σ_d (x − x̂)²), dead (latents silent for the last " +
                             "dead_after_tokens training tokens).");
+            if (rows.Any(r => r.Core is not null))
+                summary.AppendLine()
+                    .AppendLine("SAEBench core (on its own token stream): loss rec. is ce_loss_score, (CE_zero-ablated − CE_SAE) / (CE_zero-ablated − CE_clean); " +
+                                "KL score likewise with KL to the clean next-token distribution; EV (legacy) is explained_variance_legacy, the formula the " +
+                                "SAEBench paper and Neuronpedia report (eval_result_unstructured.fvu has a correct FVU beside it). Result files:")
+                    .AppendLine(string.Join("\n", rows.Select(r => r.Core?.EvalFile).OfType<string>().Select(f => $"- [{f}](../{f})")));
+            if (rows.Any(r => r.SparseTop1 is not null))
+                summary.AppendLine()
+                    .AppendLine("Sparse probing: top-1 is the test accuracy of a logistic regression on the one latent (SAE) or activation dimension (LLM) " +
+                                "whose class means differ most, averaged over classes and SAEBench's data sets; mean ± sample sd over seeds. Result files:")
+                    .AppendLine(string.Join("\n", rows.Select(r => r.SparseTop1?.EvalFile).OfType<string>().Select(f => $"- [{f}](../{f})")));
             var evaluated = rows.SelectMany(r => new[] { r.Scr, r.Tpp }).OfType<SeedMetric>().ToList();
             if (evaluated.Count > 0)
                 summary.AppendLine()
@@ -89,6 +103,15 @@ public static class ReportStage
         else context.Log($"summary in {summaryPath}; no result changed, so no notes entry");
         if (File.Exists(ranLog)) File.Delete(ranLog);
         context.Commit(new JsonObject { ["rows"] = p.Saes.Count });
+    }
+
+    /// <summary>An evaluation's result JSON and its path under the artifacts root, or null when that evaluation is not in the plan.</summary>
+    static (JsonNode Json, string File)? Result(StageContext context, string role, string sae, string release)
+    {
+        if (!context.Spec.Inputs.ContainsKey(role)) return null;
+        var (dir, _) = context.Input(role);
+        string file = Path.Combine(dir, SaeBenchEnvelope.FileName(release, sae));
+        return (JsonNode.Parse(File.ReadAllText(file))!, Path.GetRelativePath(context.Root, file));
     }
 
     /// <summary>An SCR or TPP result's headline number, or null when that evaluation is not in the plan.</summary>

@@ -21,6 +21,14 @@ public sealed record SeedMetric(string Key, int N, double Mean, double Std, int 
         return new SeedMetric(key, n, D(seeds["mean"]?[key]), D(seeds["std"]?[key]), seeds["seeds"]!.AsArray().Count, evalFile);
     }
 
+    /// <summary>From a result JSON with a seed summary (sparse probing): <paramref name="key"/>'s mean ± sd over seeds.</summary>
+    public static SeedMetric FromKey(JsonNode result, string key, string evalFile)
+    {
+        var seeds = result["eval_result_unstructured"]!["seeds"]!;
+        static double D(JsonNode? v) => v?.GetValue<double>() ?? double.NaN;
+        return new SeedMetric(key, 0, D(seeds["mean"]?[key]), D(seeds["std"]?[key]), seeds["seeds"]!.AsArray().Count, evalFile);
+    }
+
     public override string ToString()
     {
         static string F(double v) => double.IsFinite(v) ? v.ToString("F3", CultureInfo.InvariantCulture) : "–";

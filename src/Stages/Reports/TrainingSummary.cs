@@ -12,6 +12,13 @@ public sealed record TrainingRow(
     string Sae, string Architecture, string Sparsity, int DSae, double L0, double ExplainedVariance, int DeadLatents, double Mse,
     double TrainSeconds, double TokensPerSecond)
 {
+    /// <summary>SAEBench core's headline numbers, when it ran.</summary>
+    public CoreMetrics? Core { get; init; }
+
+    /// <summary>Sparse probing's top-1 accuracy of the SAE's latents and of the language model's activations (mean ± sd over seeds).</summary>
+    public SeedMetric? SparseTop1 { get; init; }
+    public SeedMetric? LlmTop1 { get; init; }
+
     public SeedMetric? Scr { get; init; }
     public SeedMetric? Tpp { get; init; }
 
@@ -35,15 +42,32 @@ public static class TrainingTable
         // Columns for SCR and TPP only when some SAE has them; their header names the N shown.
         var scr = rows.Select(r => r.Scr).FirstOrDefault(m => m is not null);
         var tpp = rows.Select(r => r.Tpp).FirstOrDefault(m => m is not null);
-        string extraHeader = (scr is null ? "" : $" SCR@{scr.N} |") + (tpp is null ? "" : $" TPP@{tpp.N} |");
-        string extraRule = (scr is null ? "" : "---:|") + (tpp is null ? "" : "---:|");
+        bool core = rows.Any(r => r.Core is not null), sparse = rows.Any(r => r.SparseTop1 is not null);
+        string extraHeader = (core ? " loss rec. | KL score | EV (legacy) | L0 (core) |" : "") + (sparse ? " top-1 SAE | top-1 LLM |" : "") +
+                             (scr is null ? "" : $" SCR@{scr.N} |") + (tpp is null ? "" : $" TPP@{tpp.N} |");
+        string extraRule = (core ? "---:|---:|---:|---:|" : "") + (sparse ? "---:|---:|" : "") + (scr is null ? "" : "---:|") + (tpp is null ? "" : "---:|");
         var text = new StringBuilder()
             .AppendLine($"| SAE | architecture | sparsity | d_sae | L0 | expl. var. | mse | dead | train s | tokens/s |{extraHeader}")
             .AppendLine($"|---|---|---|---:|---:|---:|---:|---:|---:|---:|{extraRule}");
         foreach (var r in rows)
             text.AppendLine($"| {r.Sae} | {r.Architecture} | {r.Sparsity} | {r.DSae} | {F(r.L0, "F2")} | {F(r.ExplainedVariance, "F4")} | " +
                             $"{F(r.Mse, "G4")} | {r.DeadLatents} | {F(r.TrainSeconds, "F1")} | {F(r.TokensPerSecond, "N0")} |" +
+                            (core ? $" {F(r.Core?.CeLossScore ?? double.NaN, "F4")} | {F(r.Core?.KlDivScore ?? double.NaN, "F4")} | " +
+                                    $"{F(r.Core?.ExplainedVarianceLegacy ?? double.NaN, "F4")} | {F(r.Core?.L0 ?? double.NaN, "F2")} |" : "") +
+                            (sparse ? $" {r.SparseTop1?.ToString() ?? "–"} | {r.LlmTop1?.ToString() ?? "–"} |" : "") +
                             (scr is null ? "" : $" {r.Scr?.ToString() ?? "–"} |") + (tpp is null ? "" : $" {r.Tpp?.ToString() ?? "–"} |"));
         return text.ToString();
+    }
+}
+
+/// <summary>SAEBench core's headline numbers of one SAE, as the report shows them.</summary>
+public sealed record CoreMetrics(double CeLossScore, double KlDivScore, double ExplainedVarianceLegacy, double L0, string EvalFile)
+{
+    public static CoreMetrics From(JsonNode result, string evalFile)
+    {
+        var m = result["eval_result_metrics"]!;
+        static double D(JsonNode? v) => v?.GetValue<double>() ?? double.NaN;
+        return new CoreMetrics(D(m["model_performance_preservation"]?["ce_loss_score"]), D(m["model_behavior_preservation"]?["kl_div_score"]),
+                               D(m["reconstruction_quality"]?["explained_variance_legacy"]), D(m["sparsity"]?["l0"]), evalFile);
     }
 }

@@ -43,7 +43,7 @@ public sealed record ProbeSetFile
 {
     public const string FileName = "probe_sets.json";
 
-    /// <summary>"scr" or "tpp".</summary>
+    /// <summary>"scr", "tpp" or "sparse_probing".</summary>
     public required string Task { get; init; }
 
     /// <summary>The data set's name in pipeline.yaml, and the name SAEBench's JSON uses for it.</summary>
@@ -60,10 +60,14 @@ public sealed record ProbeSetFile
     public IReadOnlyList<ScrPairRows>? Pairs { get; init; }
     public IReadOnlyList<TppSeedRows>? Seeds { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<SparseProbingSubsetRows>? SparseProbing { get; init; }
+
     /// <summary>Every row any set uses, per split, ascending.</summary>
     public IReadOnlyList<int> RowsOf(string split)
     {
-        IEnumerable<ProbeClassRows> all = (Pairs ?? []).SelectMany(p => p.Keys).Concat((Seeds ?? []).SelectMany(s => s.Classes));
+        IEnumerable<ProbeClassRows> all = (Pairs ?? []).SelectMany(p => p.Keys).Concat((Seeds ?? []).SelectMany(s => s.Classes))
+            .Concat((SparseProbing ?? []).SelectMany(s => s.Seeds).SelectMany(s => s.Classes));
         return all.SelectMany(k => split == DatasetSource.Train ? k.Train : k.Test).Distinct().Order().ToList();
     }
 }

@@ -16,6 +16,23 @@ public sealed record LatentSums(float[] Sums, int DSae, int[] ValidTokens)
 
     public ReadOnlySpan<float> Row(int row) => Sums.AsSpan(row * DSae, DSae);
 
+    /// <summary>
+    /// Each text's mean latent vector over its real tokens (a text with none pools to zeros): SAEBench's pooled SAE
+    /// features for sparse probing, where latents at BOS/EOS/PAD are zeroed before the mean (no padding leak there).
+    /// </summary>
+    public Probes.PooledRows Means()
+    {
+        var values = new float[Sums.Length];
+        for (int row = 0; row < Rows; row++)
+        {
+            float n = Math.Max(1, ValidTokens[row]);
+            var source = Row(row);
+            var target = values.AsSpan(row * DSae, DSae);
+            for (int f = 0; f < DSae; f++) target[f] = source[f] / n;
+        }
+        return new Probes.PooledRows(values, DSae, ValidTokens);
+    }
+
     /// <param name="rows">The split's texts (doc numbers) in the order of the pooled arrays.</param>
     /// <param name="encoded">Called after each chunk with the number of cached positions it held.</param>
     public static LatentSums Compute(SparseAutoencoder sae, ActivationCache cache, string split, IReadOnlyList<int> rows, Device device,
