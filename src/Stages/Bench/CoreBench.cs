@@ -36,8 +36,7 @@ public static class CoreBench
         using var model = ModelLoader.Load(folder, ScalarType.Float32, device);
         var tokenizer = TokenizerLoader.Load(folder);
         var hook = HookPoint.Parse(hookName, model.Dims.NLayers);
-        var s = tokenizer.Special;
-        var special = new SpecialTokens(s.Bos, s.Eos, s.Pad ?? s.Eos ?? s.Bos);
+        var special = CoreModel.SpecialOf(tokenizer);
         var stream = new CoreStreamSettings
         {
             BatchSizePrompts = prompts, NReconstructionBatches = recon, NSparsityVarianceBatches = sparsity, ContextSize = context, Seed = 42,

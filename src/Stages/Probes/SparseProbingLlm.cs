@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SaePipeline.Activations;
 using SaePipeline.Artifacts;
@@ -37,12 +36,7 @@ public static class SparseProbingLlm
     public static void Run(StageContext context, TrainProbesParams p, ActivationCache cache, ProbeSetFile sets)
     {
         var kValues = p.KValues ?? throw new PipelineException("sparse probing needs k_values", context.Spec.Id);
-        var clock = Stopwatch.StartNew();
-        var train = PooledActivations.Compute(cache, DatasetSource.Train, sets.RowsOf(DatasetSource.Train), out int emptyTrain);
-        var test = PooledActivations.Compute(cache, DatasetSource.Test, sets.RowsOf(DatasetSource.Test), out int emptyTest);
-        if (emptyTrain + emptyTest > 0)
-            context.Log($"WARN {emptyTrain + emptyTest} texts have no token besides BOS/EOS/PAD; they pool to zeros (SAEBench's mean would be NaN)");
-        context.Log($"pooled {train.Rows:N0} train and {test.Rows:N0} test texts (d {cache.DIn}) in {clock.Elapsed.TotalSeconds:F1} s");
+        var (train, test) = TrainProbesStage.Pool(context, cache, sets);
         var subsets = Evaluate(new ProbeData(sets, train, test), sets.SparseProbing!, p.Settings, kValues, "llm",
                                new Progress(context.Label, sets.SparseProbing!.Sum(s => s.Seeds.Sum(x => x.Classes.Count)), "probes"));
         var file = new SparseProbingLlmFile { Dataset = p.Dataset, DIn = cache.DIn, KValues = kValues, Settings = p.Settings, Subsets = subsets };

@@ -33,12 +33,7 @@ public static class TrainProbesStage
             return;
         }
 
-        var clock = Stopwatch.StartNew();
-        var train = PooledActivations.Compute(cache, DatasetSource.Train, sets.RowsOf(DatasetSource.Train), out int emptyTrain);
-        var test = PooledActivations.Compute(cache, DatasetSource.Test, sets.RowsOf(DatasetSource.Test), out int emptyTest);
-        if (emptyTrain + emptyTest > 0)
-            context.Log($"WARN {emptyTrain + emptyTest} texts have no token besides BOS/EOS/PAD; they pool to zeros (SAEBench's mean would be NaN)");
-        context.Log($"pooled {train.Rows:N0} train and {test.Rows:N0} test texts (d {cache.DIn}) in {clock.Elapsed.TotalSeconds:F1} s");
+        var (train, test) = Pool(context, cache, sets);
         ProbeFile.SavePooled(context.OutputDir, train, test);
 
         int runs = p.Seeds.Count * (p.Task == ProbeSelection.Scr ? sets.Pairs!.Count(x => x.Skipped is null) : 1);
@@ -63,6 +58,18 @@ public static class TrainProbesStage
             ["mean_test_accuracy"] = accuracies.Average(),
             ["min_test_accuracy"] = accuracies.Min(),
         });
+    }
+
+    /// <summary>Every cached text of the sets, mean-pooled over its real tokens, per split; says how long it took and what pooled to zeros.</summary>
+    public static (PooledRows Train, PooledRows Test) Pool(StageContext context, ActivationCache cache, ProbeSetFile sets)
+    {
+        var clock = Stopwatch.StartNew();
+        var train = PooledActivations.Compute(cache, DatasetSource.Train, sets.RowsOf(DatasetSource.Train), out int emptyTrain);
+        var test = PooledActivations.Compute(cache, DatasetSource.Test, sets.RowsOf(DatasetSource.Test), out int emptyTest);
+        if (emptyTrain + emptyTest > 0)
+            context.Log($"WARN {emptyTrain + emptyTest} texts have no token besides BOS/EOS/PAD; they pool to zeros (SAEBench's mean would be NaN)");
+        context.Log($"pooled {train.Rows:N0} train and {test.Rows:N0} test texts (d {cache.DIn}) in {clock.Elapsed.TotalSeconds:F1} s");
+        return (train, test);
     }
 
     /// <summary>

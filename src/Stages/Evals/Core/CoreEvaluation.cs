@@ -23,7 +23,9 @@ public static class CoreEvaluation
         var downstream = new DownstreamMetrics();
         var sparsity = new SparsityVarianceMetrics(sae.DIn, sae.DSae);
         foreach (var batch in batches)
+            // No collections during the tensor work: without the shared-pass cache, rows are generated on another thread meanwhile.
             using (batch)
+            using (var noCollections = Runtime.NoCollections.During())
             using (var scope = NewDisposeScope())
             using (var noGrad = no_grad())
             {
@@ -52,13 +54,12 @@ public static class CoreEvaluation
     public static IEnumerable<CoreBatch> Direct(LanguageModel model, HookPoint hook, IEnumerable<int[]> rows, CoreStreamSettings stream)
     {
         int index = 0;
-        foreach (var chunk in rows.Take(stream.Batches * stream.BatchSizePrompts).Chunk(stream.BatchSizePrompts))
-        {
-            if (chunk.Length < stream.BatchSizePrompts) break;
-            using var ids = tensor(chunk.SelectMany(r => r).Select(x => (long)x).ToArray(), [stream.BatchSizePrompts, stream.ContextSize], ScalarType.Int64);
-            yield return CorePasses.Reference(model, hook, index, ids, index < stream.NReconstructionBatches);
-            index++;
-        }
+        foreach (var ids in CoreTokenStream.Batches(rows, stream))
+            using (ids)
+            {
+                yield return CorePasses.Reference(model, hook, index, ids, index < stream.NReconstructionBatches);
+                index++;
+            }
         if (index < stream.Batches)
             throw new Runtime.PipelineException($"the rows fill only {index} batches of {stream.BatchSizePrompts} rows × {stream.ContextSize} tokens; " +
                                                 $"evals.core needs {stream.Batches}", "evaluate-core");

@@ -16,10 +16,15 @@ public sealed record CoreModel(LanguageModel Model, ModelTokenizer Tokenizer, Sp
         var prepared = PreparedModel.Open(modelDir);
         var model = ModelLoader.Load(prepared.Source, ModelLoader.ParseDtype(prepared.Dtype, modelDir), device, w => context.Log($"WARN {w}"));
         var tokenizer = TokenizerLoader.Load(prepared.Source);
+        return new CoreModel(model, tokenizer, SpecialOf(tokenizer), prepared.Name ?? prepared.Source);
+    }
+
+    /// <summary>The ids masked from every statistic. As the caches do, a family without a pad token pads with EOS, or BOS
+    /// (Pythia's &lt;|endoftext|&gt; is all three).</summary>
+    public static SpecialTokens SpecialOf(ModelTokenizer tokenizer)
+    {
         var s = tokenizer.Special;
-        // As the caches do: a family without a pad token pads with EOS, or BOS (Pythia's <|endoftext|> is all three).
-        var special = new SpecialTokens(s.Bos, s.Eos, s.Pad ?? s.Eos ?? s.Bos);
-        return new CoreModel(model, tokenizer, special, prepared.Name ?? prepared.Source);
+        return new SpecialTokens(s.Bos, s.Eos, s.Pad ?? s.Eos ?? s.Bos);
     }
 
     public void Dispose() => Model.Dispose();

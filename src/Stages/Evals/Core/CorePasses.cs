@@ -1,5 +1,6 @@
 using SaePipeline.Models;
 using SaePipeline.Models.Tokenizers;
+using SaePipeline.Runtime;
 using static TorchSharp.torch;
 
 namespace SaePipeline.Evals.Core;
@@ -44,8 +45,11 @@ public sealed record CoreBatch(int Index, Tensor Tokens, Tensor Activations, Rec
 public static class CorePasses
 {
     /// <summary>The SAE-independent passes of one batch: the clean forward, and the zero ablation for a reconstruction batch.</summary>
+    /// <remarks>Runs without garbage collections (<see cref="NoCollections"/>): the token stream is generated and tokenized
+    /// on another thread meanwhile.</remarks>
     public static CoreBatch Reference(LanguageModel model, HookPoint hook, int index, Tensor tokens, bool reconstruction)
     {
+        using var noCollections = NoCollections.During();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var ids = tokens.to(ScalarType.Int64);

@@ -82,8 +82,7 @@ public static class CoreReferenceCache
     public static (List<string> Files, int BatchesPerFile, int Batches, long Tokens) Write(
         string dir, LanguageModel model, HookPoint hook, IEnumerable<int[]> rows, CoreStreamSettings stream, Progress? progress = null)
     {
-        int b = stream.BatchSizePrompts, t = stream.ContextSize;
-        long batchBytes = (long)b * t * model.Dims.DModel * (model.Dtype == ScalarType.BFloat16 ? 2 : 4) * 2;
+        long batchBytes = (long)stream.BatchSizePrompts * stream.ContextSize * model.Dims.DModel * (model.Dtype == ScalarType.BFloat16 ? 2 : 4) * 2;
         int perFile = (int)Math.Clamp(FileBytes / Math.Max(1, batchBytes), 1, 1024);
         var files = new List<string>();
         var pending = new Dictionary<string, Tensor>();
@@ -98,15 +97,13 @@ public static class CoreReferenceCache
             pending.Clear();
             files.Add(name);
         }
-        // Token generation and packing run a few batches ahead on a worker, overlapping the forward passes.
-        foreach (var chunk in Prefetch.Ahead(rows, 4 * b).Take(stream.Batches * b).Chunk(b))
+        foreach (var ids in CoreTokenStream.Batches(rows, stream))
         {
-            if (chunk.Length < b) break;
-            using var ids = tensor(chunk.SelectMany(r => r).Select(x => (long)x).ToArray(), [b, t], ScalarType.Int64);
-            using var batch = CorePasses.Reference(model, hook, index, ids, index < stream.NReconstructionBatches);
-            foreach (var (key, value) in Entries(batch)) pending[key] = value.cpu().clone();
+            using (ids)
+            using (var batch = CorePasses.Reference(model, hook, index, ids, index < stream.NReconstructionBatches))
+                foreach (var (key, value) in Entries(batch)) pending[key] = value.cpu().clone();
             index++;
-            tokens += (long)b * t;
+            tokens += (long)stream.BatchSizePrompts * stream.ContextSize;
             progress?.Report(tokens);
             if (index % perFile == 0) Flush();
         }

@@ -29,6 +29,23 @@ public static class CoreTokenStream
         return TokenPacking.Pack(tokenizer.EncodeMany(texts), context, bos, bos).Take((int)Math.Min(rows, int.MaxValue)).Select(r => r.Tokens);
     }
 
+    /// <summary>
+    /// Packed rows as [batch_size_prompts, context] int64 batches, at most <see cref="CoreStreamSettings.Batches"/> of them
+    /// (a trailing partial batch is dropped). Text generation, tokenizing and packing run a few batches ahead on a
+    /// worker, overlapping the forward passes. The caller disposes each batch.
+    /// </summary>
+    public static IEnumerable<TorchSharp.torch.Tensor> Batches(IEnumerable<int[]> rows, CoreStreamSettings stream)
+    {
+        int b = stream.BatchSizePrompts, t = stream.ContextSize;
+        foreach (var chunk in Prefetch.Ahead(rows, 4 * b).Take(stream.Batches * b).Chunk(b))
+        {
+            if (chunk.Length < b) yield break;
+            if (chunk.FirstOrDefault(r => r.Length != t) is { } wrong)
+                throw new ArgumentException($"a packed row has {wrong.Length} tokens, not context_size {t}");
+            yield return TorchSharp.torch.tensor(chunk.SelectMany(r => r).Select(x => (long)x).ToArray(), [b, t], TorchSharp.torch.ScalarType.Int64);
+        }
+    }
+
     /// <summary>A buffered shuffle: hold <see cref="ShuffleBuffer"/> documents, emit a random one and refill its slot.</summary>
     public static IEnumerable<T> Shuffled<T>(IEnumerable<T> items, SplitMix64 random)
     {
