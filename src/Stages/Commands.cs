@@ -3,6 +3,7 @@ using SaePipeline.Artifacts;
 using SaePipeline.Bench;
 using SaePipeline.Config;
 using SaePipeline.Evals;
+using SaePipeline.Evals.Causal;
 using SaePipeline.Evals.Core;
 using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Evals.SparseProbing;
@@ -22,7 +23,7 @@ public static class Commands
 {
     public const string Usage = """
         usage:
-          stages <stage> <spec.json>        run one stage item (prepare-model, cache-activations, train-probes, train-sae, evaluate-synthetic, evaluate-core, evaluate-sparse-probing, evaluate-scr, evaluate-tpp, report)
+          stages <stage> <spec.json>        run one stage item (prepare-model, cache-activations, train-probes, train-sae, evaluate-synthetic, evaluate-core, evaluate-sparse-probing, evaluate-causal, evaluate-scr, evaluate-tpp, report)
           stages plan   --pipeline <yaml> --stage-program <dll> [options]   validate, write specs and .plan/plan.json
           stages status --pipeline <yaml> [options] [--fail-if-stale]     what the next build would run, and why
           stages dag    --pipeline <yaml> [options] [--dot]               the stage graph
@@ -71,6 +72,7 @@ public static class Commands
         else if (stage == StageKind.EvaluateSynthetic) EvaluateSyntheticStage.Run(context);
         else if (stage == StageKind.EvaluateCore) EvaluateCoreStage.Run(context);
         else if (stage == StageKind.EvaluateSparseProbing) EvaluateSparseProbingStage.Run(context);
+        else if (stage == StageKind.EvaluateCausal) EvaluateCausalStage.Run(context);
         else if (stage == StageKind.EvaluateScr) EvaluateScrTppStage.Run(context, scr: true);
         else if (stage == StageKind.EvaluateTpp) EvaluateScrTppStage.Run(context, scr: false);
         else ReportStage.Run(context);

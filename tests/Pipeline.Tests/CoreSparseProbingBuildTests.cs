@@ -39,6 +39,7 @@ public sealed class CoreSparseProbingBuildTests
         evals:
           seeds: [1, 2]
           core: {batch_size_prompts: 4, n_eval_reconstruction_batches: 2, n_eval_sparsity_variance_batches: 3}
+          causal: {rows: 2, statistics_batches: 2, interventions: [zero, mean]}
           sparse_probing:
             datasets: [bias_in_bios_class_set1, ag_news]
             k_values: [1, 5]
@@ -73,7 +74,7 @@ public sealed class CoreSparseProbingBuildTests
         Assert.Equal(new[]
         {
             "CacheActivations/ag_news-sparse_probing", "CacheActivations/bias_in_bios-sparse_probing", "CacheActivations/mixed", "CacheActivations/mixed-core",
-            "EvaluateCore/a", "EvaluateCore/b", "EvaluateSparseProbing/a", "EvaluateSparseProbing/b", "PrepareModel/model", "Report/report",
+            "EvaluateCausal/a", "EvaluateCausal/b", "EvaluateCore/a", "EvaluateCore/b", "EvaluateSparseProbing/a", "EvaluateSparseProbing/b", "PrepareModel/model", "Report/report",
             "TrainProbes/sparse_probing-ag_news", "TrainProbes/sparse_probing-bias_in_bios", "TrainSae/a", "TrainSae/b",
         }.Order(), first.RanNames);
 
@@ -94,6 +95,11 @@ public sealed class CoreSparseProbingBuildTests
             Assert.Equal(["index", "feature_density", "consistent_activation_heuristic", "encoder_bias", "encoder_norm", "encoder_decoder_cosine_sim",
                           "max_decoder_cosine_sim", "max_encoder_cosine_sim"], details[0]!.AsObject().Select(kv => kv.Key));
 
+            var causal = Result(w, "causal", sae);
+            Assert.Equal(["zero", "mean"], causal["eval_result_metrics"]!.AsObject().Select(kv => kv.Key));
+            Assert.Equal(64, causal["eval_result_details"]!.AsArray().Count);
+            Assert.InRange(causal["eval_result_metrics"]!["zero"]!["frac_dead"]!.GetValue<double>(), 0.0, 1.0);
+
             var sp = Result(w, "sparse_probing", sae);
             Assert.Equal(8, sp["eval_result_metrics"]!["llm"]!.AsObject().Count);
             Assert.Equal(8, sp["eval_result_metrics"]!["sae"]!.AsObject().Count);
@@ -105,7 +111,7 @@ public sealed class CoreSparseProbingBuildTests
             Assert.Equal([1, 2], sp["eval_result_unstructured"]!["seeds"]!["seeds"]!.AsArray().Select(s => s!.GetValue<int>()));
         }
         string summary = File.ReadAllText(Path.Combine(w.Artifacts, "report", "summary.md"));
-        Assert.Contains("| loss rec. | KL score | EV (legacy) | L0 (core) | top-1 SAE | top-1 LLM |", summary);
+        Assert.Contains("| loss rec. | KL score | EV (legacy) | L0 (core) | top-1 SAE | top-1 LLM | NCES median | inert |", summary);
 
         var again = w.Build();
         Assert.True(again.ExitCode == 0, again.Output);
@@ -113,6 +119,7 @@ public sealed class CoreSparseProbingBuildTests
 
         // Without the shared-pass cache each SAE runs every pass itself: only the core evaluations rerun, with the same numbers.
         var cached = new[] { "a", "b" }.ToDictionary(s => s, s => Result(w, "core", s));
+        w.Yaml = w.Yaml.Replace("  causal: {rows: 2, statistics_batches: 2, interventions: [zero, mean]}\n", "");
         var uncached = w.Build("Experiment", "-p:Set=evals.core.shared_pass_cache=false");
         Assert.True(uncached.ExitCode == 0, uncached.Output);
         Assert.Equal(["EvaluateCore/a", "EvaluateCore/b", "Report/report"], uncached.RanNames);

@@ -22,6 +22,9 @@ public sealed record EvalsConfig : IValidatedConfig
     /// <summary>SAEBench's core evaluation (saebench-spec §1). Absent: not run.</summary>
     public CoreEvalConfig? Core { get; init; }
 
+    /// <summary>Latents' normalised causal effect scores (Evals/Causal); needs evals.core. Absent: not run.</summary>
+    public CausalEvalConfig? Causal { get; init; }
+
     /// <summary>SAEBench's sparse probing (saebench-spec §3). Absent: not run.</summary>
     public SparseProbingConfig? SparseProbing { get; init; }
 

@@ -58,6 +58,9 @@ public sealed record PipelineConfig : IValidatedConfig
             else if (core.Dataset is { } name && Plan.DatasetResolver.KindOf(this, name) is (null, { } problem))
                 v.Error("evals", $"evals.core.dataset: {problem}", ConfigCodes.Inconsistent);
         }
+        if (Evals.Causal is not null && Evals.Core is not { SharedPassCache: true })
+            v.Error("evals", "evals.causal measures effects on core evaluation's rows and reads its shared passes: add evals.core (with shared_pass_cache: true)",
+                    ConfigCodes.Inconsistent);
         if (Evals.SparseProbing is { } sparse)
         {
             if (Activations is null)

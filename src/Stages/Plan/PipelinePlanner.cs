@@ -3,6 +3,7 @@ using SaePipeline.Activations;
 using SaePipeline.Config;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Evals;
+using SaePipeline.Evals.Causal;
 using SaePipeline.Evals.Core;
 using SaePipeline.Evals.SparseProbing;
 using SaePipeline.Evals.ScrTpp;
@@ -133,6 +134,12 @@ public static class PipelinePlanner
                 var inputs = new Dictionary<string, PlanItem> { ["sae"] = train, ["model"] = model! };
                 if (ct.Reference is { } reference) inputs["reference"] = reference;
                 reportInputs[$"core/{sae.Name}"] = Add(items, StageKind.EvaluateCore, sae.Name, ct.Params with { SaeName = sae.Name }, inputs);
+                if (c.Evals.Causal is { } causal && ct.Reference is { } shared)
+                    reportInputs[$"causal/{sae.Name}"] = Add(items, StageKind.EvaluateCausal, sae.Name, new EvaluateCausalParams
+                    {
+                        SaeName = sae.Name, Release = c.Name, Hook = c.Activations!.Hook, Stream = ct.Params.Stream, Settings = causal with { Seed = null },
+                        Seed = causal.Seed ?? c.Seed, ModelName = ct.Params.ModelName, Device = c.Device,
+                    }, new() { ["sae"] = train, ["model"] = model!, ["reference"] = shared });
             }
             if (c.Evals.SparseProbing is { } sparse && probeTasks.Where(t => t.Task == ProbeSelection.SparseProbing).ToList() is { Count: > 0 } spTasks)
             {

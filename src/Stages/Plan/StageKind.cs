@@ -10,10 +10,11 @@ public sealed record StageKind(string Target, string Command, string Folder)
     public static readonly StageKind EvaluateSynthetic = new("EvaluateSynthetic", "evaluate-synthetic", "evals/synthetic_recovery");
     public static readonly StageKind EvaluateCore = new("EvaluateCore", "evaluate-core", "evals/core");
     public static readonly StageKind EvaluateSparseProbing = new("EvaluateSparseProbing", "evaluate-sparse-probing", "evals/sparse_probing");
+    public static readonly StageKind EvaluateCausal = new("EvaluateCausal", "evaluate-causal", "evals/causal");
     public static readonly StageKind EvaluateScr = new("EvaluateScr", "evaluate-scr", "evals/scr");
     public static readonly StageKind EvaluateTpp = new("EvaluateTpp", "evaluate-tpp", "evals/tpp");
     public static readonly StageKind Report = new("Report", "report", "report");
 
     public static readonly IReadOnlyList<StageKind> All =
-        [PrepareModel, CacheActivations, TrainProbes, TrainSae, EvaluateSynthetic, EvaluateCore, EvaluateSparseProbing, EvaluateScr, EvaluateTpp, Report];
+        [PrepareModel, CacheActivations, TrainProbes, TrainSae, EvaluateSynthetic, EvaluateCore, EvaluateSparseProbing, EvaluateCausal, EvaluateScr, EvaluateTpp, Report];
 }

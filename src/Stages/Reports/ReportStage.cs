@@ -51,6 +51,7 @@ public static class ReportStage
                     Core = Result(context, $"core/{name}", name, p.Experiment) is { } core ? CoreMetrics.From(core.Json, core.File) : null,
                     SparseTop1 = Result(context, $"sparse_probing/{name}", name, p.Experiment) is { } sp ? SeedMetric.FromKey(sp.Json, "sae_top_1_test_accuracy", sp.File) : null,
                     LlmTop1 = Result(context, $"sparse_probing/{name}", name, p.Experiment) is { } lp ? SeedMetric.FromKey(lp.Json, "llm_top_1_test_accuracy", lp.File) : null,
+                    Causal = Result(context, $"causal/{name}", name, p.Experiment) is { } ca ? CausalMetrics.From(ca.Json, ca.File) : null,
                     Scr = ProbeEval(context, $"scr/{name}", name, p.Experiment, ScrScores.MetricKey),
                     Tpp = ProbeEval(context, $"tpp/{name}", name, p.Experiment, TppScores.TotalKey),
                 };
@@ -73,6 +74,12 @@ public static class ReportStage
                     .AppendLine("Sparse probing: top-1 is the test accuracy of a logistic regression on the one latent (SAE) or activation dimension (LLM) " +
                                 "whose class means differ most, averaged over classes and SAEBench's data sets; mean ± sample sd over seeds. Result files:")
                     .AppendLine(string.Join("\n", rows.Select(r => r.SparseTop1?.EvalFile).OfType<string>().Select(f => $"- [{f}](../{f})")));
+            if (rows.Any(r => r.Causal is not null))
+                summary.AppendLine()
+                    .AppendLine("NCES (zero ablation): median over alive latents of the mean KL of next-token distributions that zeroing the latent " +
+                                "causes, per unit of its mean activation; inert: alive latents whose zeroing moves the distributions by less than " +
+                                "inert_kl. Every intervention's distribution and each latent's scores are in the result files:")
+                    .AppendLine(string.Join("\n", rows.Select(r => r.Causal?.EvalFile).OfType<string>().Select(f => $"- [{f}](../{f})")));
             var evaluated = rows.SelectMany(r => new[] { r.Scr, r.Tpp }).OfType<SeedMetric>().ToList();
             if (evaluated.Count > 0)
                 summary.AppendLine()

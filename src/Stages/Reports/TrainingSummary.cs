@@ -19,6 +19,9 @@ public sealed record TrainingRow(
     public SeedMetric? SparseTop1 { get; init; }
     public SeedMetric? LlmTop1 { get; init; }
 
+    /// <summary>EvaluateCausal's summary under zero ablation, when it ran.</summary>
+    public CausalMetrics? Causal { get; init; }
+
     public SeedMetric? Scr { get; init; }
     public SeedMetric? Tpp { get; init; }
 
@@ -42,10 +45,11 @@ public static class TrainingTable
         // Columns for SCR and TPP only when some SAE has them; their header names the N shown.
         var scr = rows.Select(r => r.Scr).FirstOrDefault(m => m is not null);
         var tpp = rows.Select(r => r.Tpp).FirstOrDefault(m => m is not null);
-        bool core = rows.Any(r => r.Core is not null), sparse = rows.Any(r => r.SparseTop1 is not null);
+        bool core = rows.Any(r => r.Core is not null), sparse = rows.Any(r => r.SparseTop1 is not null), causal = rows.Any(r => r.Causal is not null);
         string extraHeader = (core ? " loss rec. | KL score | EV (legacy) | L0 (core) |" : "") + (sparse ? " top-1 SAE | top-1 LLM |" : "") +
-                             (scr is null ? "" : $" SCR@{scr.N} |") + (tpp is null ? "" : $" TPP@{tpp.N} |");
-        string extraRule = (core ? "---:|---:|---:|---:|" : "") + (sparse ? "---:|---:|" : "") + (scr is null ? "" : "---:|") + (tpp is null ? "" : "---:|");
+                             (causal ? " NCES median | inert |" : "") + (scr is null ? "" : $" SCR@{scr.N} |") + (tpp is null ? "" : $" TPP@{tpp.N} |");
+        string extraRule = (core ? "---:|---:|---:|---:|" : "") + (sparse ? "---:|---:|" : "") + (causal ? "---:|---:|" : "") +
+                           (scr is null ? "" : "---:|") + (tpp is null ? "" : "---:|");
         var text = new StringBuilder()
             .AppendLine($"| SAE | architecture | sparsity | d_sae | L0 | expl. var. | mse | dead | train s | tokens/s |{extraHeader}")
             .AppendLine($"|---|---|---|---:|---:|---:|---:|---:|---:|---:|{extraRule}");
@@ -55,6 +59,7 @@ public static class TrainingTable
                             (core ? $" {F(r.Core?.CeLossScore ?? double.NaN, "F4")} | {F(r.Core?.KlDivScore ?? double.NaN, "F4")} | " +
                                     $"{F(r.Core?.ExplainedVarianceLegacy ?? double.NaN, "F4")} | {F(r.Core?.L0 ?? double.NaN, "F2")} |" : "") +
                             (sparse ? $" {r.SparseTop1?.ToString() ?? "–"} | {r.LlmTop1?.ToString() ?? "–"} |" : "") +
+                            (causal ? $" {F(r.Causal?.NcesMedian ?? double.NaN, "G3")} | {F((r.Causal?.FracInert ?? double.NaN) * 100, "F1")}% |" : "") +
                             (scr is null ? "" : $" {r.Scr?.ToString() ?? "–"} |") + (tpp is null ? "" : $" {r.Tpp?.ToString() ?? "–"} |"));
         return text.ToString();
     }
@@ -69,5 +74,16 @@ public sealed record CoreMetrics(double CeLossScore, double KlDivScore, double E
         static double D(JsonNode? v) => v?.GetValue<double>() ?? double.NaN;
         return new CoreMetrics(D(m["model_performance_preservation"]?["ce_loss_score"]), D(m["model_behavior_preservation"]?["kl_div_score"]),
                                D(m["reconstruction_quality"]?["explained_variance_legacy"]), D(m["sparsity"]?["l0"]), evalFile);
+    }
+}
+
+/// <summary>EvaluateCausal's headline under zero ablation: the median NCES of alive latents and the share of them that are inert.</summary>
+public sealed record CausalMetrics(double NcesMedian, double FracInert, string EvalFile)
+{
+    public static CausalMetrics? From(JsonNode result, string evalFile)
+    {
+        if (result["eval_result_metrics"]?["zero"] is not { } zero) return null;
+        static double D(JsonNode? v) => v?.GetValue<double>() ?? double.NaN;
+        return new CausalMetrics(D(zero["nces_median"]), D(zero["frac_inert"]), evalFile);
     }
 }

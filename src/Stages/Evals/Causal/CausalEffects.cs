@@ -37,7 +37,7 @@ public static class CausalEffects
 {
     public static IReadOnlyList<LatentEffect> Compute(LanguageModel model, HookPoint hook, SparseAutoencoder sae, Tensor tokens, Tensor activations,
                                                       Tensor kept, IReadOnlyList<int> latents, InterventionKind kind, LatentStatistics statistics,
-                                                      Generator generator, long maxLogitElements = 64L << 20)
+                                                      Generator generator, long maxLogitElements = 16L << 20)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -51,6 +51,10 @@ public static class CausalEffects
         var f = sae.Encode(x.reshape(b * t, d)).reshape(b, t, sae.DSae);
         var spliced = where(keep.unsqueeze(-1), sae.Decode(f.reshape(b * t, sae.DSae)).reshape(b, t, d), x);
         var logP = Logits(model, hook, spliced, ids).log_softmax(-1);
+        // KL(p ‖ q) = Σ p log p − Σ p log q: the first term once per position, the second per intervened copy, broadcast
+        // against p rather than repeating it (the V-wide tensors dominate memory and time).
+        var p = logP.exp();
+        var negativeEntropy = (p * logP).sum(-1);                                                     // [B, T]
 
         int perPass = (int)Math.Max(1, maxLogitElements / (b * t * model.Dims.VocabSize));
         var results = new List<LatentEffect>(latents.Count);
@@ -65,9 +69,9 @@ public static class CausalEffects
                     var delta = (statistics.Replacement(kind, i, current, generator) - current) * keepF;   // [B, T]
                     moved.Add(spliced + delta.unsqueeze(-1) * sae.W_dec[i]);
                 }
-                var logQ = Logits(model, hook, cat(moved, 0), ids.repeat(m, 1)).log_softmax(-1);      // [m·B, T, V]
-                var kl = (logP.repeat(m, 1, 1).exp() * (logP.repeat(m, 1, 1) - logQ)).sum(-1);          // [m·B, T]
-                var effect = (kl * keepF.repeat(m, 1)).reshape(m, b * t).sum(1) / keptCount;
+                var logQ = Logits(model, hook, cat(moved, 0), ids.repeat(m, 1)).log_softmax(-1).reshape(m, b, t, -1);
+                var kl = negativeEntropy - (logQ * p).sum(-1);                                         // [m, B, T]
+                var effect = (kl * keepF).reshape(m, b * t).sum(1) / keptCount;
                 var effects = effect.to(ScalarType.Float64).cpu().data<double>().ToArray();
                 for (int j = 0; j < m; j++)
                 {
