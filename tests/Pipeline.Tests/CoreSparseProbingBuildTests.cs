@@ -112,6 +112,13 @@ public sealed class CoreSparseProbingBuildTests
         }
         string summary = File.ReadAllText(Path.Combine(w.Artifacts, "report", "summary.md"));
         Assert.Contains("| loss rec. | KL score | EV (legacy) | L0 (core) | top-1 SAE | top-1 LLM | NCES median | inert |", summary);
+        foreach (var plot in new[] { "training_curves", "frontier", "nces_histograms" })
+        {
+            Assert.Contains($"](plots/{plot}.png)", summary);
+            var png = File.ReadAllBytes(Path.Combine(w.Artifacts, "report", "plots", $"{plot}.png"));
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        }
+        Assert.False(File.Exists(Path.Combine(w.Artifacts, "report", "plots", "scr_vs_n.png")));   // no SCR in this plan
 
         var again = w.Build();
         Assert.True(again.ExitCode == 0, again.Output);

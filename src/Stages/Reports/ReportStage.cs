@@ -89,6 +89,12 @@ public static class ReportStage
                     .AppendLine(string.Join("\n", evaluated.Select(m => $"- [{m.EvalFile}](../{m.EvalFile})")));
             AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.json"), Json.Serialize(rows));
         }
+        var figures = ReportPlots.Draw(context.OutputDir, p.Saes.Select(name => PlotInputsOf(context, name, p.Experiment)).ToList());
+        if (figures.Count > 0)
+        {
+            summary.AppendLine();
+            foreach (var (file, caption) in figures) summary.AppendLine($"![{caption}]({file})").AppendLine();
+        }
         AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.md"), summary.ToString());
 
         string ranLog = RanLog(context.Root);
@@ -110,6 +116,15 @@ public static class ReportStage
         else context.Log($"summary in {summaryPath}; no result changed, so no notes entry");
         if (File.Exists(ranLog)) File.Delete(ranLog);
         context.Commit(new JsonObject { ["rows"] = p.Saes.Count });
+    }
+
+    /// <summary>What the plots read of one SAE: its training log and whichever of its core, SCR and causal results exist.</summary>
+    static PlotInputs PlotInputsOf(StageContext context, string sae, string release)
+    {
+        var (saeDir, _) = context.Input($"sae/{sae}");
+        string log = Path.Combine(saeDir, Sae.TrainingLog.FileName);
+        return new PlotInputs(sae, File.Exists(log) ? log : null, Result(context, $"core/{sae}", sae, release)?.Json,
+                              Result(context, $"scr/{sae}", sae, release)?.Json, Result(context, $"causal/{sae}", sae, release)?.Json);
     }
 
     /// <summary>An evaluation's result JSON and its path under the artifacts root, or null when that evaluation is not in the plan.</summary>
