@@ -46,11 +46,12 @@ public static class ReportStage
             {
                 var (saeDir, manifest) = context.Input($"sae/{name}");
                 var cfg = JsonNode.Parse(File.ReadAllText(Path.Combine(saeDir, Sae.SaeLensFormat.CfgFile)));
+                var sparse = Result(context, $"sparse_probing/{name}", name, p.Experiment);
                 return TrainingRow.From(name, manifest.Info, cfg) with
                 {
                     Core = Result(context, $"core/{name}", name, p.Experiment) is { } core ? CoreMetrics.From(core.Json, core.File) : null,
-                    SparseTop1 = Result(context, $"sparse_probing/{name}", name, p.Experiment) is { } sp ? SeedMetric.FromKey(sp.Json, "sae_top_1_test_accuracy", sp.File) : null,
-                    LlmTop1 = Result(context, $"sparse_probing/{name}", name, p.Experiment) is { } lp ? SeedMetric.FromKey(lp.Json, "llm_top_1_test_accuracy", lp.File) : null,
+                    SparseTop1 = sparse is { } sp ? SeedMetric.FromKey(sp.Json, "sae_top_1_test_accuracy", sp.File) : null,
+                    LlmTop1 = sparse is { } lp ? SeedMetric.FromKey(lp.Json, "llm_top_1_test_accuracy", lp.File) : null,
                     Causal = Result(context, $"causal/{name}", name, p.Experiment) is { } ca ? CausalMetrics.From(ca.Json, ca.File) : null,
                     Scr = ProbeEval(context, $"scr/{name}", name, p.Experiment, ScrScores.MetricKey),
                     Tpp = ProbeEval(context, $"tpp/{name}", name, p.Experiment, TppScores.TotalKey),
