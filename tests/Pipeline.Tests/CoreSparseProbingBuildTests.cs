@@ -110,15 +110,15 @@ public sealed class CoreSparseProbingBuildTests
             Assert.Equal(["0", "1", "2", "6", "9"], sp["eval_result_unstructured"]!["builtin:bias_in_bios_class_set1_results"]!["sae_test_accuracy"]!.AsObject().Select(kv => kv.Key));
             Assert.Equal([1, 2], sp["eval_result_unstructured"]!["seeds"]!["seeds"]!.AsArray().Select(s => s!.GetValue<int>()));
         }
-        string summary = File.ReadAllText(Path.Combine(w.Artifacts, "report", "summary.md"));
+        string summary = File.ReadAllText(Path.Combine(w.Report, "summary.md"));
         Assert.Contains("| loss rec. | KL score | EV (legacy) | L0 (core) | top-1 SAE | top-1 LLM | NCES median | inert |", summary);
         foreach (var plot in new[] { "training_curves", "frontier", "nces_histograms" })
         {
             Assert.Contains($"](plots/{plot}.png)", summary);
-            var png = File.ReadAllBytes(Path.Combine(w.Artifacts, "report", "plots", $"{plot}.png"));
+            var png = File.ReadAllBytes(Path.Combine(w.Report, "plots", $"{plot}.png"));
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
         }
-        Assert.False(File.Exists(Path.Combine(w.Artifacts, "report", "plots", "scr_vs_n.png")));   // no SCR in this plan
+        Assert.False(File.Exists(Path.Combine(w.Report, "plots", "scr_vs_n.png")));   // no SCR in this plan
 
         var again = w.Build();
         Assert.True(again.ExitCode == 0, again.Output);

@@ -25,7 +25,7 @@ public sealed class IncrementalBuildTests
         using var w = new Workspace(MicroPipelines.ThreeSaes);
 
         AssertRan(w.Build(), MicroPipelines.AllItems);
-        Assert.True(File.Exists(Path.Combine(w.Artifacts, "report", "summary.md")));
+        Assert.True(File.Exists(Path.Combine(w.Report, "summary.md")));
         Assert.Equal(1, NotesEntries(w));
 
         // A second build runs nothing and appends nothing.

@@ -24,6 +24,12 @@ public sealed partial class Workspace : IDisposable
     public string Dir { get; }
     public string PipelineFile => Path.Combine(Dir, "pipeline.yaml");
     public string Artifacts => Path.Combine(Dir, "artifacts");
+
+    /// <summary>The report folder of the experiment in <see cref="Yaml"/> (artifacts/report/&lt;experiment name&gt;).</summary>
+    public string Report => Path.Combine(Artifacts, "report", ExperimentName().Match(Yaml) is { Success: true } m ? m.Groups[1].Value : "experiment");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^name:\s*(\S+)", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex ExperimentName();
     public string NotesFile => Path.Combine(Dir, "notes.txt");
 
     public string Yaml

@@ -103,7 +103,7 @@ public sealed class SaeFamilyBuildTests
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.Equal(["CacheActivations/synthetic", "EvaluateSynthetic/topk-k2", "EvaluateSynthetic/topk-k4", "Report/report", "TrainSae/topk-k2", "TrainSae/topk-k4"],
                      first.RanNames);
-        Assert.Contains("| topk-k4 | topk | k 4 |", File.ReadAllText(Path.Combine(w.Artifacts, "report", "summary.md")));
+        Assert.Contains("| topk-k4 | topk | k 4 |", File.ReadAllText(Path.Combine(w.Report, "summary.md")));
 
         w.Yaml = w.Yaml.Replace("k: [2, 4]", "k: [2, 4, 8]");
         var grown = w.Build();

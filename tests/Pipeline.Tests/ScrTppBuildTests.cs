@@ -82,7 +82,7 @@ public sealed class ScrTppBuildTests
             Assert.Equal(21, tpp["eval_result_metrics"]!["tpp_metrics"]!.AsObject().Count);
             Assert.Equal(["24", "30", "6"], tpp["eval_result_unstructured"]!["builtin:amazon_reviews"]!.AsObject().Select(kv => kv.Key));
         }
-        string summary = File.ReadAllText(Path.Combine(w.Artifacts, "report", "summary.md"));
+        string summary = File.ReadAllText(Path.Combine(w.Report, "summary.md"));
         Assert.Contains("| SCR@20 | TPP@20 |", summary);
         Assert.Matches(@"\| a \|.*\| -?\d\.\d{3} ± \d\.\d{3} \| -?\d\.\d{3} ± \d\.\d{3} \|", summary);
 

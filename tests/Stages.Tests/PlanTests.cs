@@ -59,7 +59,7 @@ public sealed class PlanTests
         var item = Plan(Yaml)["TrainSae/a"];
         Assert.Equal($"a-{item.Fingerprint[..8]}", item.Id);
         Assert.Equal($"saes/{item.Id}", item.Output);
-        Assert.Equal("report", Plan(Yaml)["Report/report"].Output);
+        Assert.Equal("report/p", Plan(Yaml)["Report/report"].Output);
     }
 
     [Fact]

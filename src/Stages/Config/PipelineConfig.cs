@@ -7,6 +7,12 @@ public sealed record PipelineConfig : IValidatedConfig
     [Pattern(Names.Regex, Names.Description)]
     public string Name { get; init; } = "experiment";
 
+    /// <summary>
+    /// What the experiment asks and how, in a few sentences for whoever writes it up; the report puts it at the head
+    /// of summary.md and of every notes.txt entry.
+    /// </summary>
+    public string? Description { get; init; }
+
     /// <summary>Seed for everything random unless a section sets its own <c>seed</c>.</summary>
     [Min(0)]
     public long Seed { get; init; } = 42;

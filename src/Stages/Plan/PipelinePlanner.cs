@@ -194,7 +194,7 @@ public static class PipelinePlanner
             Saes = c.Saes.Select(s => s.Name).ToList(),
             Config = (JsonObject)Json.ToNode(c),
         };
-        Add(items, StageKind.Report, "report", report, reportInputs, contentAddressed: false);
+        Add(items, StageKind.Report, "report", report, reportInputs, contentAddressed: false, id: c.Name);
         return new PipelinePlan(loaded, items);
     }
 
@@ -280,7 +280,7 @@ public static class PipelinePlanner
     }
 
     static PlanItem Add<TParams>(List<PlanItem> items, StageKind kind, string name, TParams parameters,
-                                 Dictionary<string, PlanItem> inputs, bool contentAddressed = true)
+                                 Dictionary<string, PlanItem> inputs, bool contentAddressed = true, string? id = null)
     {
         var node = (JsonObject)Json.ToNode(parameters);
         string fingerprint = Fingerprint.Compute(kind, node, inputs);
@@ -288,7 +288,7 @@ public static class PipelinePlanner
         {
             Kind = kind,
             Name = name,
-            Id = contentAddressed ? $"{name}-{fingerprint[..8]}" : name,
+            Id = id ?? (contentAddressed ? $"{name}-{fingerprint[..8]}" : name),
             Fingerprint = fingerprint,
             Params = node,
             Inputs = inputs,

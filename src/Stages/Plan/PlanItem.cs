@@ -18,9 +18,12 @@ public sealed record PlanItem
     public required IReadOnlyDictionary<string, PlanItem> Inputs { get; init; }
 
     /// <summary>The artifact folder, relative to the artifacts root.</summary>
-    public string Output => $"{Kind.Folder}/{(ContentAddressed ? Id : "")}".TrimEnd('/');
+    public string Output => $"{Kind.Folder}/{Id}";
 
-    /// <summary>False for the report: one folder that always shows the current plan.</summary>
+    /// <summary>
+    /// False for the report: one folder per experiment (its id is the experiment's name) that always shows the current
+    /// plan, so experiments sharing an artifacts root share caches and models but keep their own reports.
+    /// </summary>
     public bool ContentAddressed { get; init; } = true;
 
     public string SpecPath(string root) => Path.Combine(root, ".specs", Kind.Target, $"{Id}.json");

@@ -14,7 +14,7 @@ namespace SaePipeline.Reports;
 public sealed record PlotInputs(string Sae, string? TrainingLog, JsonNode? Core, JsonNode? Scr, JsonNode? Causal);
 
 /// <summary>
-/// The report's figures, as PNGs in <c>artifacts/report/plots/</c> (ScottPlot): training curves, the sparsity frontier
+/// The report's figures, as PNGs in <c>artifacts/report/&lt;experiment&gt;/plots/</c> (ScottPlot): training curves, the sparsity frontier
 /// (L0 against loss recovered and explained variance, from core), SCR against the number of ablated latents (mean ± sd
 /// over seeds) and the distribution of NCES. A figure whose data no SAE has is not drawn.
 /// </summary>

@@ -10,7 +10,7 @@ using SaePipeline.Runtime;
 namespace SaePipeline.Reports;
 
 /// <summary>
-/// Report: <c>artifacts/report/summary.md</c> and <c>summary.json</c> (one row per SAE), and one entry in notes.txt
+/// Report: <c>artifacts/report/&lt;experiment name&gt;/summary.md</c> and <c>summary.json</c> (one row per SAE), and one entry in notes.txt
 /// saying what changed since the previous report, which items ran and the new table. It runs only when an evaluation
 /// or the plan changed, so a no-op build appends nothing.
 /// </summary>
@@ -32,7 +32,7 @@ public static class ReportStage
             Header(summary, p, "synthetic feature recovery")
                 .Append(table)
                 .AppendLine()
-                .AppendLine(string.Join("\n", rows.Select(r => $"- {r.Sae}: [{Path.GetFileName(r.EvalFile)}](../{r.EvalFile})")))
+                .AppendLine(string.Join("\n", rows.Select(r => $"- {r.Sae}: [{Path.GetFileName(r.EvalFile)}](../../{r.EvalFile})")))
                 .AppendLine()
                 .AppendLine("★ best MMCS. MMCS: mean over planted features of the best cosine with a decoder row (chance ≈ √(2 ln d_sae / d_in)); " +
                             "MCC: the same under a one-to-one matching; recovered: planted features with best cosine ≥ the configured threshold; " +
@@ -69,25 +69,25 @@ public static class ReportStage
                     .AppendLine("SAEBench core (on its own token stream): loss rec. is ce_loss_score, (CE_zero-ablated − CE_SAE) / (CE_zero-ablated − CE_clean); " +
                                 "KL score likewise with KL to the clean next-token distribution; EV (legacy) is explained_variance_legacy, the formula the " +
                                 "SAEBench paper and Neuronpedia report (eval_result_unstructured.fvu has a correct FVU beside it). Result files:")
-                    .AppendLine(string.Join("\n", rows.Select(r => r.Core?.EvalFile).OfType<string>().Select(f => $"- [{f}](../{f})")));
+                    .AppendLine(string.Join("\n", rows.Select(r => r.Core?.EvalFile).OfType<string>().Select(f => $"- [{f}](../../{f})")));
             if (rows.Any(r => r.SparseTop1 is not null))
                 summary.AppendLine()
                     .AppendLine("Sparse probing: top-1 is the test accuracy of a logistic regression on the one latent (SAE) or activation dimension (LLM) " +
                                 "whose class means differ most, averaged over classes and SAEBench's data sets; mean ± sample sd over seeds. Result files:")
-                    .AppendLine(string.Join("\n", rows.Select(r => r.SparseTop1?.EvalFile).OfType<string>().Select(f => $"- [{f}](../{f})")));
+                    .AppendLine(string.Join("\n", rows.Select(r => r.SparseTop1?.EvalFile).OfType<string>().Select(f => $"- [{f}](../../{f})")));
             if (rows.Any(r => r.Causal is not null))
                 summary.AppendLine()
                     .AppendLine("NCES (zero ablation): median over alive latents of the mean KL of next-token distributions that zeroing the latent " +
                                 "causes, per unit of its mean activation; inert: alive latents whose zeroing moves the distributions by less than " +
                                 "inert_kl. Every intervention's distribution and each latent's scores are in the result files:")
-                    .AppendLine(string.Join("\n", rows.Select(r => r.Causal?.EvalFile).OfType<string>().Select(f => $"- [{f}](../{f})")));
+                    .AppendLine(string.Join("\n", rows.Select(r => r.Causal?.EvalFile).OfType<string>().Select(f => $"- [{f}](../../{f})")));
             var evaluated = rows.SelectMany(r => new[] { r.Scr, r.Tpp }).OfType<SeedMetric>().ToList();
             if (evaluated.Count > 0)
                 summary.AppendLine()
                     .AppendLine($"SCR@N is SAEBench's scr_metric_threshold_N and TPP@N its tpp_threshold_N_total_metric (N latents ablated), " +
                                 $"mean ± sample sd over {evaluated[0].Seeds} seeds; every seed is a full SAEBench run with that random_seed. " +
                                 "Per-pair, per-class and per-seed numbers, and the accuracies behind them, are in the result files:")
-                    .AppendLine(string.Join("\n", evaluated.Select(m => $"- [{m.EvalFile}](../{m.EvalFile})")));
+                    .AppendLine(string.Join("\n", evaluated.Select(m => $"- [{m.EvalFile}](../../{m.EvalFile})")));
             AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.json"), Json.Serialize(rows));
         }
         var figures = ReportPlots.Draw(context.OutputDir, p.Saes.Select(name => PlotInputsOf(context, name, p.Experiment)).ToList());
