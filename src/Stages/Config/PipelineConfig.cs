@@ -82,6 +82,17 @@ public sealed record PipelineConfig : IValidatedConfig
                         v.Error("evals", $"evals.sparse_probing: '{source}' has no test file; probes train on train and are scored on test (add datasets.{source}.test)", ConfigCodes.Inconsistent);
                 }
         }
+        foreach (var sae in Saes)
+        {
+            if (sae.PrecisionAdversarial is { } adversarial && !(Evals.Scr?.Datasets ?? []).Contains(adversarial.Dataset))
+                v.Error("saes", $"{sae.Name}: precision_adversarial uses the SCR probes and texts of '{adversarial.Dataset}', so evals.scr.datasets must list it" +
+                                (Activations is null ? " (and SCR needs a model: activations:)" : ""), ConfigCodes.Inconsistent);
+            if (sae.PrecisionAdversarial is { ProbeSeed: { } seed } && !Evals.Seeds.Contains(seed))
+                v.Error("saes", $"{sae.Name}: precision_adversarial.probe_seed {seed} is not one of evals.seeds ({string.Join(", ", Evals.Seeds)}), so no probe was trained with it",
+                        ConfigCodes.Inconsistent);
+            if (sae.Causal is not null && Activations is null)
+                v.Error("saes", $"{sae.Name}: the causal objective runs the language model after the SAE's hook; this pipeline has no model (activations:)", ConfigCodes.Inconsistent);
+        }
         if (Evals.Scr is { } scr)
             ValidateConceptEval(v, "scr", scr.Datasets, (scr.Pairs ?? new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>())
                 .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.SelectMany(p => p).ToList()));

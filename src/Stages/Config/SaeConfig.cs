@@ -153,6 +153,18 @@ public sealed record SaeConfig : IValidatedConfig
     /// <summary>Defaults to the pipeline's seed.</summary>
     [Min(0)] public long? Seed { get; init; }
 
+    // ---- research objectives, added to the architecture's own ----
+
+    /// <summary>Train with the precision-targeted adversarial terms (frozen SCR probes); null: not.</summary>
+    public PrecisionAdversarialConfig? PrecisionAdversarial { get; init; }
+
+    /// <summary>Train with the causal term (penalises causally inert latents); null: not.</summary>
+    public CausalObjectiveConfig? Causal { get; init; }
+
+    /// <summary>The research objective's name, or null for the architecture's objective alone.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? ResearchObjective => PrecisionAdversarial is not null ? "precision_adversarial" : Causal is not null ? "causal" : null;
+
     // ---- an SAE trained elsewhere ----
 
     /// <summary>
@@ -196,7 +208,7 @@ public sealed record SaeConfig : IValidatedConfig
             string resolved = System.IO.Path.GetFullPath(System.IO.Path.Combine(v.BaseDirectory, Path!));
             if (!Directory.Exists(resolved) && !File.Exists(resolved))
                 v.Error("path", $"no SAE folder or file at {resolved}", ConfigCodes.MissingFile);
-            foreach (var key in new[] { "architecture", "d_sae", "k", "l1_coefficient", "resample_steps" })
+            foreach (var key in new[] { "architecture", "d_sae", "k", "l1_coefficient", "resample_steps", "precision_adversarial", "causal" })
                 if (v.HasOwn(key)) v.Error(key, $"an imported SAE (path: …) is not trained here, so {key} does not apply; its files say what it is", ConfigCodes.Inconsistent);
             return;
         }
@@ -209,6 +221,8 @@ public sealed record SaeConfig : IValidatedConfig
         RefuseUnless(v, Architecture == SaeArchitecture.Jumprelu, "l0_coefficient", "target_l0", "jumprelu_bandwidth", "jumprelu_init_threshold");
         RefuseUnless(v, Architecture is SaeArchitecture.Relu or SaeArchitecture.AprilUpdate or SaeArchitecture.Gated, "l1_coefficient");
         RefuseUnless(v, Architecture == SaeArchitecture.Relu, "resample_steps");
+        if (PrecisionAdversarial is not null && Causal is not null)
+            v.Error("causal", "an SAE trains with one research objective: precision_adversarial or causal, not both", ConfigCodes.Inconsistent);
         if (TrainingTokens < BatchSize)
         {
             v.Error("training_tokens", $"must be at least batch_size ({BatchSize}) to make one step", ConfigCodes.Inconsistent);

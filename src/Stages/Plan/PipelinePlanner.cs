@@ -125,9 +125,7 @@ public static class PipelinePlanner
         var reportInputs = new Dictionary<string, PlanItem>();
         foreach (var sae in c.Saes)
         {
-            var train = Add(items, StageKind.TrainSae, sae.Name,
-                new TrainSaeParams { Sae = sae with { Seed = sae.Seed ?? c.Seed }, DIn = dIn, Device = c.Device, Import = Imported(sae, baseDir) },
-                new() { ["activations"] = saeCache });
+            var train = PlanTrainSae(items, c, sae, dIn, saeCache, model, probeTasks, baseDir);
             reportInputs[$"sae/{sae.Name}"] = train;
             if (coreTask is { } ct)
             {
@@ -196,6 +194,31 @@ public static class PipelinePlanner
         };
         Add(items, StageKind.Report, "report", report, reportInputs, contentAddressed: false, id: c.Name);
         return new PipelinePlan(loaded, items);
+    }
+
+    /// <summary>
+    /// One SAE's TrainSae item. A research objective adds inputs: precision_adversarial reads its SCR data set's
+    /// labelled cache and probes; causal reads the model and packs rows of the training corpus.
+    /// </summary>
+    static PlanItem PlanTrainSae(List<PlanItem> items, PipelineConfig c, SaeConfig sae, int dIn, PlanItem saeCache, PlanItem? model,
+                                 List<ProbeTask> probeTasks, string baseDir)
+    {
+        var inputs = new Dictionary<string, PlanItem> { ["activations"] = saeCache };
+        var p = new TrainSaeParams { Sae = sae with { Seed = sae.Seed ?? c.Seed }, DIn = dIn, Device = c.Device, Import = Imported(sae, baseDir) };
+        if (sae.PrecisionAdversarial is { } adversarial)
+        {
+            var scr = probeTasks.Single(t => t.Task == ProbeSelection.Scr && t.Dataset == adversarial.Dataset);
+            inputs["scr_activations"] = scr.Cache;
+            inputs["scr_probes"] = scr.Probes;
+            p = p with { ProbeSeed = adversarial.ProbeSeed ?? c.Evals.Seeds[0] };
+        }
+        if (sae.Causal is not null)
+        {
+            inputs["model"] = model!;
+            var a = c.Activations!;
+            p = p with { CausalRows = new CausalRowSource(DatasetResolver.Resolve(c, a.Corpus, baseDir), a.Context, a.Hook) };
+        }
+        return Add(items, StageKind.TrainSae, sae.Name, p, inputs);
     }
 
     /// <summary>Core evaluation's shared-pass cache (null when evals.core.shared_pass_cache is off) and every SAE's params but its name.</summary>

@@ -42,9 +42,10 @@ public sealed class FrozenScrProbes : IDisposable
     /// <summary>
     /// A_gender and A_prof for λ(t): each probe's accuracy (logit &gt; 0 against its label) on the texts' pooled
     /// reconstructions with <paramref name="ablated"/> latents zeroed, the state the adversarial term trains towards.
+    /// An SAE in training takes activations × <paramref name="inputScale"/> and its reconstructions are divided by it.
     /// </summary>
     public (double Gender, double Profession) Accuracies(SparseAutoencoder sae, LabelledTexts texts, IReadOnlyCollection<long> ablated, Device device,
-                                                         int textsPerChunk = 256)
+                                                         double inputScale = 1.0, int textsPerChunk = 256)
     {
         using var noGrad = no_grad();
         long genderRight = 0, professionRight = 0;
@@ -53,7 +54,7 @@ public sealed class FrozenScrProbes : IDisposable
             using var scope = NewDisposeScope();
             var chunk = Enumerable.Range(start, Math.Min(textsPerChunk, texts.Count - start)).ToList();
             var (acts, text, target, spurious) = texts.Batch(chunk, device);
-            var pooled = PrecisionAdversarialTerms.PooledReconstruction(sae, sae.Encode(acts), text, chunk.Count, ablated);
+            var pooled = PrecisionAdversarialTerms.PooledReconstruction(sae, sae.Encode(acts * inputScale), text, chunk.Count, ablated) / inputScale;
             genderRight += GenderLogits(pooled).gt(0).eq(spurious.gt(0.5)).sum().item<long>();
             professionRight += ProfessionLogits(pooled).gt(0).eq(target.gt(0.5)).sum().item<long>();
         }

@@ -10,7 +10,11 @@ namespace SaePipeline.Sae;
 /// </summary>
 public sealed record StepStats(
     long Step, double Loss, double Mse, double SparsityLoss, double AuxLoss, double L0, double ExplainedVariance,
-    int DeadLatents, double Lr, double SparsityCoefficient);
+    int DeadLatents, double Lr, double SparsityCoefficient)
+{
+    /// <summary>A research objective's terms at this step (<see cref="SaeObjective.LogColumns"/>), or null.</summary>
+    public IReadOnlyDictionary<string, double>? Terms { get; init; }
+}
 
 /// <summary>
 /// The training step every objective shares (dictionary_learning's trainers, sae-anchors §1.1–1.3):
@@ -90,7 +94,10 @@ public sealed class SaeTrainer : IDisposable
                 L0: output.Latents.detach().gt(0).sum().item<long>() / (double)batch,
                 ExplainedVariance: 1 - residual.var(dim: 0).sum().item<float>() / x.var(dim: 0).sum().item<float>(),
                 DeadLatents: (int)TokensSinceFired.ge(config.DeadAfterTokens).sum().item<long>(),
-                Lr: lr, SparsityCoefficient: Objective.SparsityCoefficient(sparsityScale));
+                Lr: lr, SparsityCoefficient: Objective.SparsityCoefficient(sparsityScale))
+            {
+                Terms = output.Terms.Count == 0 ? null : output.Terms.ToDictionary(kv => kv.Key, kv => (double)kv.Value.item<float>()),
+            };
             return (lossValue, stats);
         }
     }

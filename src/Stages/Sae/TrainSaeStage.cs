@@ -45,7 +45,8 @@ public static class TrainSaeStage
         using var initGenerator = TorchRuntime.Generator(seed, "sae/init");
         using var resampleGenerator = TorchRuntime.Generator(seed, "sae/resample", device);
         using var sae = SaeInitialization.Create(cfg, p.DIn, initGenerator, device);
-        var objective = SaeObjective.Create(cfg, sae);
+        var objective = ResearchObjectives.Create(context, p, SaeObjective.Create(cfg, sae), device);
+        using var research = objective as AddedTermObjective;
         using var trainer = new SaeTrainer(objective, cfg, resampleGenerator);
         var batches = ShuffledBatches.Open(cache, CacheActivationsStage.TrainSplit, cfg.BatchSize, cfg.ShuffleBufferRows, seed);
 
@@ -63,8 +64,14 @@ public static class TrainSaeStage
         sae.MatmulDtype = cfg.MatmulDtype == MatmulDtype.Bfloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
 
         long start = resumed?.NextStep ?? 0;
+        if (research is not null)
+        {
+            research.InputScale = inputScale;
+            research.Start(start);
+        }
+        var stepTimes = new TermTimes();
         double secondsBefore = resumed?.TrainingSeconds ?? 0;
-        var log = new TrainingLog(context.OutputDir, resumed?.LogText);
+        var log = new TrainingLog(context.OutputDir, resumed?.LogText, objective.LogColumns);
         var progress = new Progress(context.Label, steps, "steps");
         StepStats? last = resumed?.LastStats;
         Task<float[]> pending = Task.FromResult(Array.Empty<float>());
@@ -91,7 +98,11 @@ public static class TrainSaeStage
                     x = x.to(device);
                     if (inputScale != 1.0) x = x * inputScale;
                     noCollections.Renew();
+                    long began = System.Diagnostics.Stopwatch.GetTimestamp();
                     result = trainer.Step(x, step, logNow);
+                    // Logged steps compute extra statistics, and the first steps warm caches up; neither is timed.
+                    if (!logNow && step - start >= TermTimes.WarmupSteps)
+                        stepTimes.Add(research?.TermRunsAt(step) ?? false, System.Diagnostics.Stopwatch.GetElapsedTime(began).TotalSeconds);
                 }
                 if (!double.IsFinite(result.loss))
                     throw new PipelineException(
@@ -141,6 +152,15 @@ public static class TrainSaeStage
             ["resumed_from_step"] = resumed?.NextStep,
             ["device"] = device.ToString(),
             ["final"] = last is null ? null : Json.ToNode(last),
+            ["objective"] = cfg.ResearchObjective,
+            ["causal_overhead"] = cfg.Causal is null ? null : stepTimes.Overhead(cfg.BatchSize),
+            ["precision_adversarial"] = objective is PrecisionAdversarialObjective adversarial ? new JsonObject
+            {
+                ["lambda"] = adversarial.Lambda,
+                ["gender_accuracy"] = adversarial.Accuracies.Gender,
+                ["profession_accuracy"] = adversarial.Accuracies.Profession,
+                ["ablated_latents"] = Json.ToNode(adversarial.AblatedLatents),
+            } : null,
         });
         TrainingCheckpoint.Delete(checkpointDir);
     }

@@ -10,7 +10,7 @@ namespace SaePipeline.Sae;
 /// <summary>
 /// Everything a killed TrainSae needs to continue as if it had never stopped, in one safetensors file written to a
 /// temp name and renamed into place (a kill mid-write leaves the previous checkpoint): the SAE's tensors, Adam's
-/// moments and step count, the dead-latent counters, the resampling generator, the data reader's position
+/// moments and step count, the dead-latent counters, a research objective's state (its λ, running means), the resampling generator, the data reader's position
 /// (<see cref="ShuffleState"/>), the input scale, and the training log so far. It lives in
 /// <c>artifacts/.checkpoints/TrainSae/&lt;id&gt;/</c>, outside the item's temp folder (which a new run discards), and is
 /// deleted once the item commits. A checkpoint from another build of the stage program is not used: its
@@ -52,6 +52,7 @@ public sealed record TrainingCheckpoint(
             ["shuffle_next"] = state.Shuffle.Next,
             ["shuffle_order_shards"] = Json.ToNode(state.Shuffle.OrderShards),
             ["shuffle_order_groups"] = Json.ToNode(state.Shuffle.OrderGroups),
+            ["objective_state"] = trainer.Objective.SaveState(),
         };
         string path = Path.Combine(dir, FileName), temp = $"{path}.tmp-{Environment.ProcessId}";
         Safetensors.Save(temp, tensors, new Dictionary<string, string> { ["state"] = meta.ToJsonString(), ["log"] = state.LogText });
@@ -87,6 +88,9 @@ public sealed record TrainingCheckpoint(
                 why = $"written by {meta["code_version"]}, not by this build ({CodeVersion.Current})";
                 return null;
             }
+            var objectiveState = meta["objective_state"] as JsonObject;
+            if ((objectiveState is null) != (trainer.Objective.SaveState() is null))
+                throw new InvalidOperationException("the checkpoint's objective state does not match this objective");
             // Every tensor is checked before anything is copied: a checkpoint that fails halfway must not leave the
             // freshly initialised trainer half-restored, because training then starts over from it.
             var copies = new List<(Tensor Target, Tensor Source)>();
@@ -116,6 +120,7 @@ public sealed record TrainingCheckpoint(
             using (no_grad())
                 foreach (var (target, source) in copies) target.copy_(source);
             trainer.Adam.Restore(m, v, adamStep);
+            if (objectiveState is not null) trainer.Objective.RestoreState(objectiveState);
             trainer.ResampleGenerator.set_state(generatorState);
             return restored;
         }

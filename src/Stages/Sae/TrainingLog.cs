@@ -14,11 +14,14 @@ public sealed class TrainingLog : IDisposable
     const string Header = "step,tokens,loss,mse,sparsity_loss,aux_loss,l0,explained_variance,dead_latents,lr,sparsity_coefficient,seconds";
     readonly StreamWriter writer;
     readonly StringBuilder text = new();
+    readonly IReadOnlyList<string> extra;
 
-    public TrainingLog(string dir, string? previous = null)
+    /// <param name="extraColumns">A research objective's columns after the common ones; a step without a value leaves its cell empty.</param>
+    public TrainingLog(string dir, string? previous = null, IReadOnlyList<string>? extraColumns = null)
     {
+        extra = extraColumns ?? [];
         writer = new StreamWriter(Path.Combine(dir, FileName));
-        if (string.IsNullOrEmpty(previous)) Append(Header);
+        if (string.IsNullOrEmpty(previous)) Append(string.Join(',', extra.Prepend(Header)));
         else
         {
             text.Append(previous);
@@ -35,7 +38,8 @@ public sealed class TrainingLog : IDisposable
         static string F(double v) => v.ToString("G7", CultureInfo.InvariantCulture);
         Append(string.Join(',', s.Step.ToString(CultureInfo.InvariantCulture), tokens.ToString(CultureInfo.InvariantCulture),
             F(s.Loss), F(s.Mse), F(s.SparsityLoss), F(s.AuxLoss), F(s.L0), F(s.ExplainedVariance), s.DeadLatents.ToString(CultureInfo.InvariantCulture),
-            F(s.Lr), F(s.SparsityCoefficient), seconds.ToString("F2", CultureInfo.InvariantCulture)));
+            F(s.Lr), F(s.SparsityCoefficient), seconds.ToString("F2", CultureInfo.InvariantCulture))
+            + string.Concat(extra.Select(c => "," + (s.Terms?.TryGetValue(c, out double v) == true ? F(v) : ""))));
     }
 
     void Append(string line)

@@ -85,7 +85,7 @@ public static class CausalEffects
     }
 
     /// <summary>Logits with <paramref name="activation"/> in place of the hook's activation.</summary>
-    static Tensor Logits(LanguageModel model, HookPoint hook, Tensor activation, Tensor ids)
+    internal static Tensor Logits(LanguageModel model, HookPoint hook, Tensor activation, Tensor ids)
     {
         var request = new ForwardRequest { Logits = true };
         using var result = hook.Kind is HookKind.ResidPost or HookKind.ResidPre

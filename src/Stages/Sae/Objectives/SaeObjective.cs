@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using SaePipeline.Config;
 using static TorchSharp.torch;
 
@@ -12,7 +13,11 @@ public sealed record StepContext(long Step, double SparsityScale, Tensor Dead, l
 /// One step's forward pass and loss. <c>Mse</c> is always mean_b Σ_d (x − x̂)², whatever the loss convention, so logs
 /// compare across objectives; <c>Sparsity</c> and <c>Aux</c> are the weighted terms as they enter the loss.
 /// </summary>
-public sealed record ObjectiveOutput(Tensor Loss, Tensor Latents, Tensor Reconstruction, Tensor Mse, Tensor Sparsity, Tensor Aux);
+public sealed record ObjectiveOutput(Tensor Loss, Tensor Latents, Tensor Reconstruction, Tensor Mse, Tensor Sparsity, Tensor Aux)
+{
+    /// <summary>A research objective's own terms and schedule values (scalars), by training-log column; absent on steps it skips.</summary>
+    public IReadOnlyDictionary<string, Tensor> Terms { get; init; } = new Dictionary<string, Tensor>();
+}
 
 /// <summary>
 /// A training objective: how an architecture's latents are computed in training and what loss they are trained on,
@@ -35,6 +40,15 @@ public abstract class SaeObjective(SaeConfig config)
 
     /// <summary>Called after each optimizer step (BatchTopK: the threshold average; JumpReLU: thresholds kept ≥ 0).</summary>
     public virtual void AfterStep(ObjectiveOutput output, long step) { }
+
+    /// <summary>The training-log columns of <see cref="ObjectiveOutput.Terms"/>, in order (none for an architecture's objective).</summary>
+    public virtual IReadOnlyList<string> LogColumns => [];
+
+    /// <summary>What a resumed run needs beyond the SAE and Adam (a schedule's value, running statistics), or null.</summary>
+    public virtual JsonObject? SaveState() => null;
+
+    /// <summary>Puts back what <see cref="SaveState"/> saved.</summary>
+    public virtual void RestoreState(JsonObject state) { }
 
     /// <summary>The sparsity coefficient in force at a step, for the training log (0 where sparsity is set by k).</summary>
     public virtual double SparsityCoefficient(double sparsityScale) => 0;
