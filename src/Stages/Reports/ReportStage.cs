@@ -25,6 +25,7 @@ public static class ReportStage
         bool synthetic = p.Saes.All(name => context.Spec.Inputs.ContainsKey($"eval/{name}"));
         var summary = new StringBuilder();
         string table;
+        string comparison = "";
         if (synthetic)
         {
             var rows = p.Saes.Select(name => Row(context, name, p.Experiment)).ToList();
@@ -88,6 +89,8 @@ public static class ReportStage
                                 $"mean ± sample sd over {evaluated[0].Seeds} seeds; every seed is a full SAEBench run with that random_seed. " +
                                 "Per-pair, per-class and per-seed numbers, and the accuracies behind them, are in the result files:")
                     .AppendLine(string.Join("\n", evaluated.Select(m => $"- [{m.EvalFile}](../../{m.EvalFile})")));
+            (var comparisonSections, comparison) = Comparison(p, rows);
+            summary.Append(comparisonSections);
             AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.json"), Json.Serialize(rows));
         }
         var figures = ReportPlots.Draw(context.OutputDir, p.Saes.Select(name => PlotInputsOf(context, name, p.Experiment)).ToList());
@@ -111,7 +114,7 @@ public static class ReportStage
         if (changes.Count > 0 || ran.Count > 0)
         {
             string key = Hashing.Sha256Hex($"{previous?.StartedUtc:O}→{context.Spec.Fingerprint}")[..16];
-            bool appended = NotesLog.Append(p.NotesFile, key, NotesEntry(p, changes, ran, table));
+            bool appended = NotesLog.Append(p.NotesFile, key, NotesEntry(p, changes, ran, table, comparison));
             context.Log($"summary in {summaryPath}; {(appended ? "entry appended to" : "entry already in")} {p.NotesFile}");
         }
         else context.Log($"summary in {summaryPath}; no result changed, so no notes entry");
@@ -150,7 +153,8 @@ public static class ReportStage
         .AppendLine($"# {p.Experiment}: {what}")
         .AppendLine()
         .AppendLine($"Pipeline `{p.PipelineFile}`{(p.Overrides.Count > 0 ? $" with `{string.Join(" ", p.Overrides)}`" : "")}, report of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.")
-        .AppendLine();
+        .AppendLine()
+        .Append(Description(p) is { } description ? $"{description}\n\n" : "");
 
     static SummaryRow Row(StageContext context, string name, string release)
     {
@@ -172,15 +176,35 @@ public static class ReportStage
             Path.GetRelativePath(context.Root, evalFile));
     }
 
-    static string NotesEntry(ReportParams p, IReadOnlyList<string> changes, IReadOnlyList<string> ran, string table)
+    /// <summary>
+    /// The SAEs grouped by seed: the comparison table (when a group has two SAEs or more) and, for groups trained with an
+    /// objective section, the contrast with their baseline group and its reading; as summary.md sections and as the
+    /// notes entry's tail (no "##" headings there: "## " starts an entry in notes.txt). Both "" when there is neither.
+    /// </summary>
+    internal static (string Summary, string Notes) Comparison(ReportParams p, IReadOnlyList<TrainingRow> rows)
+    {
+        var groups = SeedGroups.Of(p.Config["saes"] as JsonArray);
+        string acrossSeeds = ComparisonTable.Markdown(groups, rows);
+        var contrasts = ObjectiveContrasts.Of(groups, rows);
+        string contrast = contrasts.Count == 0 ? "" : $"{ObjectiveContrasts.Markdown(contrasts)}\n{ContrastReading.Paragraphs(contrasts)}\n";
+        string summary = (acrossSeeds.Length > 0 ? $"\n## Across training seeds\n\n{acrossSeeds}" : "") +
+                         (contrast.Length > 0 ? $"\n## Objective vs baseline\n\n{contrast}" : "");
+        string notes = (acrossSeeds.Length > 0 ? $"\nacross training seeds:\n{acrossSeeds}" : "") +
+                       (contrast.Length > 0 ? $"\nobjective vs baseline:\n{contrast}" : "");
+        return (summary, notes);
+    }
+
+    static string? Description(ReportParams p) => p.Config["description"] is JsonValue d && d.GetValue<string>() is { Length: > 0 } s ? s : null;
+
+    internal static string NotesEntry(ReportParams p, IReadOnlyList<string> changes, IReadOnlyList<string> ran, string table, string comparison)
     {
         var text = new StringBuilder()
             .AppendLine($"## {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC · {p.Experiment}")
             .AppendLine($"pipeline: {p.PipelineFile}{(p.Overrides.Count > 0 ? $" -p:Set=\"{string.Join(";", p.Overrides)}\"" : "")}")
             .AppendLine($"changed: {(changes.Count == 0 ? "no config change (code or upstream results changed)" : string.Join("; ", changes))}")
             .AppendLine($"ran: {(ran.Count == 0 ? "" : string.Join(", ", ran) + ", ")}Report")
-            .AppendLine()
-            .Append(table);
-        return text.ToString();
+            .AppendLine();
+        if (Description(p) is { } description) text.AppendLine(description).AppendLine();
+        return text.Append(table).Append(comparison).ToString();
     }
 }

@@ -25,6 +25,9 @@ public sealed record TrainingRow(
     public SeedMetric? Scr { get; init; }
     public SeedMetric? Tpp { get; init; }
 
+    /// <summary>What the causal objective's term cost in training, for SAEs trained with it that measured it.</summary>
+    public CausalOverhead? CausalOverhead { get; init; }
+
     /// <summary>From a TrainSae manifest's info and the SAE's cfg.json.</summary>
     public static TrainingRow From(string name, JsonNode? info, JsonNode? cfg)
     {
@@ -33,7 +36,7 @@ public sealed record TrainingRow(
         var description = SaeDescription.From(cfg);
         return new TrainingRow(name, description.Architecture, description.Sparsity, cfg?["d_sae"]?.GetValue<int>() ?? 0,
             D(final?["l0"]), D(final?["explained_variance"]), final?["dead_latents"]?.GetValue<int>() ?? -1, D(final?["mse"]),
-            D(info?["seconds"]), D(info?["tokens_per_second"]));
+            D(info?["seconds"]), D(info?["tokens_per_second"])) { CausalOverhead = CausalOverhead.From(info) };
     }
 }
 
