@@ -20,7 +20,7 @@ public sealed class CausalEffectsTests
     /// 2 the direction 2v, 3 the direction w. Latent 4 reads −u with a large negative bias: it never fires.
     /// The rest are random.
     /// </summary>
-    static ReluSae KnownSae(int d)
+    internal static ReluSae KnownSae(int d)
     {
         using var scope = NewDisposeScope();
         var g = new Generator(21);
@@ -43,7 +43,7 @@ public sealed class CausalEffectsTests
         return new ReluSae(wEnc, bEnc, wDec, zeros([d]), applyBDecToInput: false);
     }
 
-    static (LanguageModel Model, Tensor Ids, Tensor Acts, Tensor Kept, HookPoint Hook) World()
+    internal static (LanguageModel Model, Tensor Ids, Tensor Acts, Tensor Kept, HookPoint Hook) World()
     {
         var model = ModelLoader.Load(Fixtures.Shared("gpt_neox", "model"), ScalarType.Float32, CPU);
         var ids = Golden.Load("gpt_neox").InputIds;

@@ -17,7 +17,7 @@ public sealed class PrecisionAdversarialDataTests
     const int D = 4;
     static readonly ConceptColumns Bios = ConceptColumns.BiasInBios;
 
-    static (LabelledTexts Texts, TextTable Table) World(TempDir dir)
+    internal static (LabelledTexts Texts, TextTable Table) World(TempDir dir)
     {
         var table = PlantedWorld.Table(Enumerable.Range(0, 20).SelectMany(_ => new[] { ("21", "0"), ("13", "1"), ("21", "1"), ("13", "0"), ("2", "0") }));
         var pair = ScrSets.Build(Bios, table, table, Bios.FindTarget("professor")!, Bios.FindTarget("nurse")!, 5, 5);
