@@ -11,6 +11,7 @@ public sealed record PipelineConfig : IValidatedConfig
     /// What the experiment asks and how, in a few sentences for whoever writes it up; the report puts it at the head
     /// of summary.md and of every notes.txt entry.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Description { get; init; }
 
     /// <summary>Seed for everything random unless a section sets its own <c>seed</c>.</summary>

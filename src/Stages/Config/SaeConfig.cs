@@ -155,10 +155,13 @@ public sealed record SaeConfig : IValidatedConfig
 
     // ---- research objectives, added to the architecture's own ----
 
-    /// <summary>Train with the precision-targeted adversarial terms (frozen SCR probes); null: not.</summary>
+    /// <summary>Train with the precision-targeted adversarial terms (frozen SCR probes); null: not. Left out of the params when
+    /// null, so the fingerprints of SAEs without a research objective are those they had before these keys existed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public PrecisionAdversarialConfig? PrecisionAdversarial { get; init; }
 
-    /// <summary>Train with the causal term (penalises causally inert latents); null: not.</summary>
+    /// <summary>Train with the causal term (penalises causally inert latents); null: not (and left out of the params).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public CausalObjectiveConfig? Causal { get; init; }
 
     /// <summary>The research objective's name, or null for the architecture's objective alone.</summary>

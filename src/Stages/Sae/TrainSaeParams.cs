@@ -10,9 +10,11 @@ public sealed record TrainSaeParams
     public required DeviceChoice Device { get; init; }
 
     /// <summary>precision_adversarial: the seed whose frozen SCR probes are used (resolved from evals.seeds).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public long? ProbeSeed { get; init; }
 
     /// <summary>causal: where the term's token rows come from and where the SAE sits in the model.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public CausalRowSource? CausalRows { get; init; }
 
     /// <summary>For an SAE trained elsewhere: the resolved folder or file, and its content fingerprint (so a changed file reruns).</summary>
