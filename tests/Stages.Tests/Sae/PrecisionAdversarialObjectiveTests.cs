@@ -95,6 +95,36 @@ public sealed class PrecisionAdversarialObjectiveTests
         Assert.Equal(first.AblatedLatents, second.AblatedLatents);
     }
 
+    [Fact]
+    public void TheCheckpointCarriesTheObjectivesStateAndRefusesAPlainObjectives()
+    {
+        using var dir = new TempDir();
+        var (texts, _) = PrecisionAdversarialDataTests.World(dir);
+        using var scope = NewDisposeScope();
+        var x = randn([16, D], generator: new Generator(4));
+        var (config, saved, savedSae) = Create(texts);
+        var (_, restored, restoredSae) = Create(texts);
+        using var plainSae = ExactSae();
+        using var disposables = new CompositeDisposable(saved, restored, savedSae, restoredSae);
+        foreach (var sae in new[] { savedSae, restoredSae, plainSae })
+            foreach (var p in sae.Parameters) p.Tensor.requires_grad_(true);
+        using var savedTrainer = new SaeTrainer(saved, config, new Generator(1));
+        savedTrainer.Step(x, 0, log: false);
+        var checkpoint = new TrainingCheckpoint(1, 1.0, 0, "", null, new Activations.ShuffleState(1, 0, [0], [0], 1, []));
+        TrainingCheckpoint.Save(dir.Path, checkpoint, savedTrainer);
+
+        using var restoredTrainer = new SaeTrainer(restored, config, new Generator(1));
+        Assert.NotNull(TrainingCheckpoint.TryRestore(dir.Path, restoredTrainer, out string? why));
+        Assert.Null(why);
+        Assert.Equal(saved.Lambda, restored.Lambda);
+        Assert.Equal(saved.AblatedLatents, restored.AblatedLatents);
+
+        // A checkpoint of the adversarial SAE is not one of a plain SAE of the same shape: it is refused, not half-used.
+        using var plainTrainer = new SaeTrainer(new ReluL1Objective(config, plainSae), config, new Generator(1));
+        Assert.Null(TrainingCheckpoint.TryRestore(dir.Path, plainTrainer, out string? refused));
+        Assert.Contains("objective state", refused);
+    }
+
     sealed class CompositeDisposable(params IDisposable[] items) : IDisposable
     {
         public void Dispose()
