@@ -45,6 +45,9 @@ public sealed class LabelledTexts
 
     public int Count => Docs.Length;
 
+    /// <summary>The tokens of text <paramref name="text"/>: rows [Start, End) of <see cref="Acts"/>.</summary>
+    public (int Start, int End) TokensOf(int text) => (tokenStart[text], tokenStart[text + 1]);
+
     /// <summary>The pair's texts of one split of an SCR labelled cache, whose probe sets are <paramref name="sets"/>.</summary>
     public static LabelledTexts Load(ActivationCache cache, string split, ProbeSetFile sets, ScrPairRows pair)
     {

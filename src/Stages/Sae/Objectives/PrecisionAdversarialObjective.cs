@@ -28,11 +28,53 @@ namespace SaePipeline.Sae;
 /// Gradients reach the SAE through the encoder and decoder on these texts; the probes never change. With input
 /// normalisation the texts are scaled like the training batches and the reconstructions scaled back before the probes.
 /// </summary>
-public sealed class PrecisionAdversarialObjective(
-    SaeConfig config, SaeObjective architecture, PrecisionAdversarialConfig settings, FrozenScrProbes probes, LabelledTexts train, LabelledTexts test, long seed)
-    : AddedTermObjective(config, architecture)
+public sealed class PrecisionAdversarialObjective : AddedTermObjective
 {
-    readonly PrecisionAdversarialSettings terms = settings.Settings;
+    readonly PrecisionAdversarialConfig settings;
+    readonly PrecisionAdversarialSettings terms;
+    readonly FrozenScrProbes probes;
+    readonly LabelledTexts train;
+    readonly long seed;
+    // Both splits' tokens live on the device for the whole run. Building them per step would allocate tens of MB of
+    // managed arrays inside a step, more than a step's no-collection region allows while the batch prefetch allocates
+    // too (see NoCollections: a collection then can free a TorchSharp Scalar mid-call).
+    readonly TextTensors trainTensors, testTensors;
+
+    sealed record TextTensors(Tensor Acts, Tensor Text, Tensor Target, Tensor Spurious, int Count) : IDisposable
+    {
+        public static TextTensors Of(LabelledTexts texts, Device device)
+        {
+            using var scope = NewDisposeScope();
+            var (acts, text, target, spurious) = texts.Batch(Enumerable.Range(0, texts.Count).ToList(), device);
+            return new TextTensors(acts.DetachFromDisposeScope(), text.DetachFromDisposeScope(), target.DetachFromDisposeScope(),
+                                   spurious.DetachFromDisposeScope(), texts.Count);
+        }
+
+        public void Dispose()
+        {
+            Acts.Dispose();
+            Text.Dispose();
+            Target.Dispose();
+            Spurious.Dispose();
+        }
+    }
+
+    public PrecisionAdversarialObjective(SaeConfig config, SaeObjective architecture, PrecisionAdversarialConfig settings, FrozenScrProbes probes,
+                                         LabelledTexts train, LabelledTexts test, long seed)
+        : base(config, architecture)
+    {
+        this.settings = settings;
+        terms = settings.Settings;
+        this.probes = probes;
+        this.train = train;
+        this.seed = seed;
+        var device = architecture.Sae.W_enc.device;
+        trainTensors = TextTensors.Of(train, device);
+        testTensors = TextTensors.Of(test, device);
+    }
+
+    /// <summary>Tokens encoded at once when the whole of a split is pooled.</summary>
+    const int TokensPerChunk = 16_384;
     double lambda, genderAccuracy = double.NaN, professionAccuracy = double.NaN;
     long[] ablated = [];
     long refreshedAt = -1;
@@ -49,7 +91,7 @@ public sealed class PrecisionAdversarialObjective(
     {
         if (refreshedAt < 0 || step.Step % settings.LambdaEverySteps == 0) Refresh(step.Step);
         var texts = Sample(step.Step);
-        var (acts, text, target, _) = train.Batch(texts, x.device);
+        var (acts, text, target) = Gather(texts);
         var f = Sae.Encode(acts * InputScale);
         var pooled = PrecisionAdversarialTerms.PooledReconstruction(Sae, f, text, texts.Count, ablated) / InputScale;
         var adversarial = PrecisionAdversarialTerms.AdversarialLoss(probes.GenderLogits(pooled));
@@ -76,28 +118,57 @@ public sealed class PrecisionAdversarialObjective(
         return order[..Math.Min(settings.TextsPerStep, train.Count)].data<long>().Select(i => (int)i).ToList();
     }
 
+    /// <summary>The tokens of some train texts, each token's index among them, and their profession labels.</summary>
+    (Tensor Acts, Tensor Text, Tensor Target) Gather(IReadOnlyList<int> texts)
+    {
+        int tokens = texts.Sum(t => train.TokensOf(t).End - train.TokensOf(t).Start);
+        var rows = new long[tokens];
+        var index = new long[tokens];
+        int at = 0;
+        for (int e = 0; e < texts.Count; e++)
+            for (var (token, end) = train.TokensOf(texts[e]); token < end; token++, at++)
+            {
+                rows[at] = token;
+                index[at] = e;
+            }
+        var device = trainTensors.Acts.device;
+        var textIds = tensor(texts.Select(t => (long)t).ToArray(), device: device);
+        return (trainTensors.Acts.index_select(0, tensor(rows, device: device)), tensor(index, device: device),
+                trainTensors.Target.index_select(0, textIds));
+    }
+
+    /// <summary>Per text of a split, the mean over its tokens of the SAE's latents (or, with <paramref name="decode"/>, of its reconstruction with the ablated latents zeroed, in raw units).</summary>
+    Tensor Pooled(TextTensors split, bool decode)
+    {
+        int width = decode ? Sae.DIn : Sae.DSae;
+        var sums = zeros([split.Count, width], ScalarType.Float32, split.Acts.device);
+        long n = split.Acts.shape[0];
+        for (long start = 0; start < n; start += TokensPerChunk)
+        {
+            using var chunk = NewDisposeScope();
+            long end = Math.Min(n, start + TokensPerChunk);
+            var f = Sae.Encode(split.Acts.narrow(0, start, end - start) * InputScale);
+            if (decode && ablated.Length > 0) f = f.index_fill(1, tensor(ablated, device: f.device), 0);
+            sums.index_add_(0, split.Text.narrow(0, start, end - start), decode ? Sae.Decode(f) / InputScale : f, 1);
+        }
+        var counts = zeros([split.Count], ScalarType.Float32, split.Acts.device).index_add(0, split.Text, ones_like(split.Text, ScalarType.Float32), 1);
+        return sums / counts.clamp_min(1).unsqueeze(1);
+    }
+
     /// <summary>Chooses the top-N gender latents on the train texts and measures λ on the test texts, both without gradient.</summary>
     void Refresh(long step)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var device = Sae.W_enc.device;
-        var pooledLatents = new List<Tensor>();
-        for (int start = 0; start < train.Count; start += 256)
-        {
-            var chunk = Enumerable.Range(start, Math.Min(256, train.Count - start)).ToList();
-            var (acts, text, _, _) = train.Batch(chunk, device);
-            var f = Sae.Encode(acts * InputScale);
-            var sums = zeros([chunk.Count, Sae.DSae], f.dtype, device).index_add(0, text, f, 1);
-            var counts = zeros([chunk.Count], f.dtype, device).index_add(0, text, ones_like(text, f.dtype), 1).clamp_min(1);
-            pooledLatents.Add(sums / counts.unsqueeze(1));
-        }
-        var spurious = tensor(train.Spurious).to(device);
-        ablated = PrecisionAdversarialTerms.TopGenderLatents(cat(pooledLatents, 0), spurious, Sae, probes.GenderWeight, terms.AblatedLatents);
-        (genderAccuracy, professionAccuracy) = probes.Accuracies(Sae, test, ablated, device, InputScale);
+        ablated = PrecisionAdversarialTerms.TopGenderLatents(Pooled(trainTensors, decode: false), trainTensors.Spurious, Sae, probes.GenderWeight, terms.AblatedLatents);
+        var pooled = Pooled(testTensors, decode: true);
+        genderAccuracy = Accuracy(probes.GenderLogits(pooled), testTensors.Spurious);
+        professionAccuracy = Accuracy(probes.ProfessionLogits(pooled), testTensors.Target);
         lambda = PrecisionAdversarialTerms.Lambda(genderAccuracy, professionAccuracy, terms);
         refreshedAt = step;
     }
+
+    static double Accuracy(Tensor logits, Tensor labels) => logits.gt(0).eq(labels.gt(0.5)).to(ScalarType.Float64).mean().item<double>();
 
     public override JsonObject? SaveState() => new()
     {
@@ -117,5 +188,10 @@ public sealed class PrecisionAdversarialObjective(
         refreshedAt = state["refreshed_at"]!.GetValue<long>();
     }
 
-    public override void Dispose() => probes.Dispose();
+    public override void Dispose()
+    {
+        probes.Dispose();
+        trainTensors.Dispose();
+        testTensors.Dispose();
+    }
 }
