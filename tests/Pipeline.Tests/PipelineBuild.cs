@@ -75,8 +75,8 @@ public sealed partial class Workspace : IDisposable
         return new BuildResult(process.ExitCode, text, ran, upToDate);
     }
 
-    /// <summary>"TrainSae/relu-a-1a2b3c4d" → "TrainSae/relu-a"; the report has no hash.</summary>
-    public static string StageAndName(string item) => HashSuffix().Replace(item, "");
+    /// <summary>"TrainSae/relu-a-1a2b3c4d" → "TrainSae/relu-a"; the report, whose id is the experiment's name, is "Report/report".</summary>
+    public static string StageAndName(string item) => item.StartsWith("Report/", StringComparison.Ordinal) ? "Report/report" : HashSuffix().Replace(item, "");
 
     [GeneratedRegex(@"^\s*stage (\w+) (\S+): (ran in|up to date|failed)", RegexOptions.Multiline)]
     private static partial Regex Summary();
