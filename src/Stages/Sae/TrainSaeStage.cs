@@ -84,7 +84,6 @@ public static class TrainSaeStage
             // The prefetch parses Parquet on another thread while a step computes; see NoCollections for why no
             // collection may run inside a step.
             using var noCollections = NoCollections.During();
-            bool collectionWarned = false;
             for (long step = start; step < steps; step++)
             {
                 bool logNow = step % cfg.LogEverySteps == 0 || step == steps - 1;
@@ -104,13 +103,6 @@ public static class TrainSaeStage
                     // Logged steps compute extra statistics, and the first steps warm caches up; neither is timed.
                     if (!logNow && step - start >= TermTimes.WarmupSteps)
                         stepTimes.Add(research?.TermRunsAt(step) ?? false, System.Diagnostics.Stopwatch.GetElapsedTime(began).TotalSeconds);
-                    // The step outgrew its no-collection budget: the hazard NoCollections guards against was open. Say so
-                    // once, so a rare wrong number or crash has a lead (a step should never allocate that much).
-                    if (!noCollections.Held && !collectionWarned)
-                    {
-                        collectionWarned = true;
-                        context.Log($"WARN a garbage collection ran inside training step {step} (more than {NoCollections.DefaultBudget >> 20} MB allocated in the step's region)");
-                    }
                 }
                 if (!double.IsFinite(result.loss))
                     throw new PipelineException(
