@@ -72,7 +72,7 @@ public sealed class IncrementalBuildTests
 
         var dag = w.Build("Dag");
         Assert.Matches(@"└─ TrainSae c-[0-9a-f]{8} \[will run\]", dag.Output);
-        Assert.Matches(@"Report report \[will run\] ← EvaluateSynthetic a-", dag.Output);
+        Assert.Matches(@"Report micro \[will run\] ← EvaluateSynthetic a-", dag.Output);   // the report is named by its experiment
 
         AssertRan(w.Build(), "EvaluateSynthetic/c", "Report/report", "TrainSae/c");
         Assert.Contains("status: all 8 items up to date", w.Build("Status", "-p:FailIfStale=true").Output);
