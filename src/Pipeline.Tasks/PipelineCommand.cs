@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using SaePipeline.Contracts;
 
 namespace SaePipeline.Tasks;
 
@@ -18,11 +18,14 @@ public sealed class PipelineCommand : StagesTool
     /// <summary>The raw -p:Set value: settings separated by ';' or spaces.</summary>
     public string Set { get; set; } = "";
 
+    /// <summary>What of the code an item's fingerprint covers: stage (default) or program.</summary>
+    public string CodeSensitivity { get; set; } = "";
+
     /// <summary>Extra flags for the command (e.g. --dot, --fail-if-stale, --dry-run).</summary>
     public string[] Flags { get; set; } = [];
 
-    /// <summary>With Command=plan: one item per stage item, ItemSpec "Stage/Id", metadata Stage, Command, Name, Id,
-    /// Spec, OutputDir, Manifest and Inputs (the files whose timestamps decide whether it runs).</summary>
+    /// <summary>With Command=plan: one item per stage item (<see cref="PlanEntry"/>), ItemSpec "Stage/Id", metadata Stage,
+    /// Verb, Name, Id, Spec, OutputDir, Manifest and Inputs (the files whose timestamps decide whether it runs).</summary>
     [Output] public ITaskItem[] Items { get; private set; } = [];
 
     protected override string GenerateCommandLineCommands()
@@ -33,8 +36,8 @@ public sealed class PipelineCommand : StagesTool
         cl.AppendSwitchIfNotNull("--pipeline ", Pipeline);
         cl.AppendSwitchIfNotNull("--artifacts ", Artifacts);
         cl.AppendSwitchIfNotNull("--notes ", Notes);
-        cl.AppendSwitchIfNotNull("--stage-program ", StageProgram);
         if (!string.IsNullOrWhiteSpace(Set)) cl.AppendSwitchIfNotNull("--set ", Set);
+        if (!string.IsNullOrWhiteSpace(CodeSensitivity)) cl.AppendSwitchIfNotNull("--code-sensitivity ", CodeSensitivity);
         foreach (var (name, value) in SplitOffSettings()) cl.AppendSwitchIfNotNull("--msbuild-global ", $"{name}={value}");
         foreach (var flag in Flags) cl.AppendSwitch(flag);
         return cl.ToString();
@@ -47,33 +50,54 @@ public sealed class PipelineCommand : StagesTool
     IEnumerable<(string, string)> SplitOffSettings()
     {
         if (BuildEngine is not IBuildEngine6 engine) yield break;
-        var own = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Set", "Pipeline", "Artifacts", "Notes", "Configuration", "Platform", "TorchBackend" };
+        var own = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Set", "Pipeline", "Artifacts", "Notes", "Configuration", "Platform", "TorchBackend", "CodeSensitivity" };
         foreach (var kv in engine.GetGlobalProperties())
             if (!own.Contains(kv.Key) && !kv.Key.StartsWith("_", StringComparison.Ordinal)) yield return (kv.Key, kv.Value);
     }
 
     public override bool Execute()
     {
+        if (StaleTaskAssembly() is { } stale)
+        {
+            Log.LogError(stale);
+            return false;
+        }
         if (!base.Execute()) return false;
         if (Command != "plan") return true;
-        string planFile = Path.Combine(Artifacts, ".plan", "plan.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(planFile));
-        Items = doc.RootElement.GetProperty("items").EnumerateArray().Select(ToItem).ToArray();
+        Items = PlanFile.Read(ArtifactLayout.PlanFile(Artifacts)).Items.Select(ToItem).ToArray();
         return true;
     }
 
-    static ITaskItem ToItem(JsonElement e)
+    /// <summary>
+    /// This task runs inside MSBuild (every build runs it, and a task host process would cost ~0.35 s of each no-op),
+    /// so a long-lived MSBuild process (a reused node, the MSBuild server) could still hold an older build of this
+    /// assembly than the one the tools build just wrote. It compares its module version id with the file's and refuses
+    /// to run stale, saying how to get a fresh process.
+    /// </summary>
+    static string? StaleTaskAssembly()
     {
-        string S(string key) => e.GetProperty(key).GetString() ?? "";
-        var item = new TaskItem($"{S("stage")}/{S("id")}");
-        item.SetMetadata("Stage", S("stage"));
-        item.SetMetadata("Command", S("command"));
-        item.SetMetadata("Name", S("name"));
-        item.SetMetadata("Id", S("id"));
-        item.SetMetadata("Spec", S("spec"));
-        item.SetMetadata("OutputDir", S("output_dir"));
-        item.SetMetadata("Manifest", S("manifest"));
-        item.SetMetadata("Inputs", string.Join(";", e.GetProperty("inputs").EnumerateArray().Select(i => i.GetString())));
+        var loaded = typeof(PipelineCommand).Assembly;
+        if (string.IsNullOrEmpty(loaded.Location) || !File.Exists(loaded.Location)) return null;
+        using var stream = File.OpenRead(loaded.Location);
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        var reader = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var onDisk = reader.GetGuid(reader.GetModuleDefinition().Mvid);
+        return onDisk == loaded.ManifestModule.ModuleVersionId ? null
+            : $"{loaded.Location} was rebuilt after this MSBuild process loaded it; run the build again with -nodeReuse:false " +
+              "(or `dotnet build-server shutdown` first) so the new tasks are used";
+    }
+
+    static ITaskItem ToItem(PlanEntry e)
+    {
+        var item = new TaskItem($"{e.Stage}/{e.Id}");
+        item.SetMetadata("Stage", e.Stage);
+        item.SetMetadata("Verb", e.Verb);
+        item.SetMetadata("Name", e.Name);
+        item.SetMetadata("Id", e.Id);
+        item.SetMetadata("Spec", e.Spec);
+        item.SetMetadata("OutputDir", e.OutputDir);
+        item.SetMetadata("Manifest", e.Manifest);
+        item.SetMetadata("Inputs", string.Join(";", e.Inputs));
         return item;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using SaePipeline.Contracts;
 
 namespace SaePipeline.Tasks;
 
@@ -11,10 +12,11 @@ namespace SaePipeline.Tasks;
 /// </summary>
 public sealed class RunStage : StagesTool
 {
-    /// <summary>One item from PipelineCommand (metadata Stage, Command, Name, Id, Spec).</summary>
+    /// <summary>One item from PipelineCommand (metadata Stage, Verb, Name, Id, Spec).</summary>
     [Required] public ITaskItem Item { get; set; } = null!;
 
-    [Required] public string RanLog { get; set; } = "";
+    /// <summary>The artifacts root: ran items are appended to its <see cref="ArtifactLayout.RanLog"/>.</summary>
+    [Required] public string Artifacts { get; set; } = "";
 
     /// <summary>False for the stage that consumes ran.log (Report), so its own run is not left for the next report.</summary>
     public bool RecordRun { get; set; } = true;
@@ -30,7 +32,7 @@ public sealed class RunStage : StagesTool
     {
         var cl = new CommandLineBuilder();
         cl.AppendFileNameIfNotNull(StageProgram);
-        cl.AppendSwitch(Item.GetMetadata("Command"));
+        cl.AppendSwitch(Item.GetMetadata("Verb"));
         cl.AppendFileNameIfNotNull(Item.GetMetadata("Spec"));
         return cl.ToString();
     }
@@ -47,11 +49,12 @@ public sealed class RunStage : StagesTool
         bool ok = base.Execute();
         double seconds = clock.Elapsed.TotalSeconds;
         if (!ok) return false;
-        Log.LogMessage(MessageImportance.High, $"stage {Stage} {Id}: ran in {seconds:F1} s");
+        Log.LogMessage(MessageImportance.High, StageProcess.RanLine(Stage, Id, seconds));
         if (RecordRun)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(RanLog)!);
-            File.AppendAllText(RanLog, $"{Stage} {Id} ({seconds:F1} s)\n");
+            string ranLog = ArtifactLayout.RanLog(Artifacts);
+            Directory.CreateDirectory(Path.GetDirectoryName(ranLog)!);
+            File.AppendAllText(ranLog, FormattableString.Invariant($"{Stage} {Id} ({seconds:F1} s)\n"));
         }
         Ran = new TaskItem(Item.ItemSpec);
         return true;

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using SaePipeline.Contracts;
 
 namespace SaePipeline.Tasks;
 
@@ -11,10 +12,6 @@ namespace SaePipeline.Tasks;
 /// </summary>
 public abstract partial class StagesTool : ToolTask
 {
-    /// <summary>glibc malloc settings for the child (see src/Stages/Runtime/Allocator.cs for why).</summary>
-    const string GlibcTunables =
-        "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296:glibc.malloc.top_pad=268435456";
-
     /// <summary>Path of stages.dll.</summary>
     [Required] public string StageProgram { get; set; } = "";
 
@@ -38,7 +35,7 @@ public abstract partial class StagesTool : ToolTask
     public override bool Execute()
     {
         if (Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is null)
-            EnvironmentVariables = [.. EnvironmentVariables ?? [], $"GLIBC_TUNABLES={GlibcTunables}"];
+            EnvironmentVariables = [.. EnvironmentVariables ?? [], $"GLIBC_TUNABLES={StageProcess.GlibcTunables}"];
         return base.Execute();
     }
 

@@ -21,13 +21,16 @@ namespace SaePipeline;
 /// <summary>The commands of the stage program.</summary>
 public static class Commands
 {
-    public const string Usage = """
+    /// <summary>The usage text; the stage commands come from <see cref="StageTable"/>.</summary>
+    public static string Usage => $"""
         usage:
-          stages <stage> <spec.json>        run one stage item (prepare-model, cache-activations, train-probes, train-sae, evaluate-synthetic, evaluate-core, evaluate-sparse-probing, evaluate-causal, evaluate-scr, evaluate-tpp, report)
-          stages plan   --pipeline <yaml> --stage-program <dll> [options]   validate, write specs and .plan/plan.json
+          stages <stage> <spec.json>        run one stage item; the stages:
+        {string.Join("\n", StageTable.All.Select(k => $"    {k.Verb,-25} {k.Target}: {k.Summary}"))}
+          stages plan   --pipeline <yaml> [options]                       validate, write specs and .plan/plan.json
           stages status --pipeline <yaml> [options] [--fail-if-stale]     what the next build would run, and why
           stages dag    --pipeline <yaml> [options] [--dot]               the stage graph
           stages prune  --pipeline <yaml> [options] [--dry-run]           delete results the plan no longer uses
+          stages msbuild-targets <file>     write the stage targets (build/Stages.targets) from the stage table
           stages bench  [sae] [--architecture A|all] [--d-in N] [--d-sae N] [--batch N] [--k N] [--dtype float32|bfloat16] [--steps N] [--rounds N] [--device D]   SAE step vs raw matmul rate
           stages bench  lm [--batch N] [--context N] [--layer L] [--rounds N] [--device D]   LM forward tokens/s, fp32 and bf16
           stages bench  core --model <folder> [--hook H] [--saes N] [--expansion E] [--reconstruction-batches N] [--sparsity-batches N] [--rounds N]   core eval: first SAE vs each additional SAE (shared-pass cache)
@@ -38,6 +41,7 @@ public static class Commands
           --artifacts <dir>   output root (default: artifacts/ beside the pipeline file)
           --notes <file>      experiment log (default: notes.txt beside the pipeline file)
           --set key=value     override a config value; repeatable; ';' or spaces separate several
+          --code-sensitivity stage|program   what of the code an item's fingerprint covers (default: stage)
         """;
 
     static readonly HashSet<string> Flags = ["fail-if-stale", "dot", "dry-run"];
@@ -59,28 +63,20 @@ public static class Commands
                 _ => BenchCommand.Run(cl),
             };
             case "forward": return ForwardCommand.Run(cl);
+            case "msbuild-targets": return StageTargets.WriteCommand(cl);
             case "tokenize": return TokenizeCommand.Run(cl);
         }
-        var stage = StageKind.All.FirstOrDefault(k => k.Command == command)
-                    ?? throw new PipelineException($"unknown command '{command}'\n{Usage}", "stages");
+        var stage = StageTable.ByVerb(command)
+                    ?? throw new PipelineException($"unknown command '{command}'; the commands are plan, status, dag, prune, bench, forward, tokenize, " +
+                                                   $"msbuild-targets and the stages {string.Join(", ", StageTable.All.Select(k => k.Verb))} (stages --help)", "stages");
         if (cl.Positional.Count != 1) throw new PipelineException($"usage: stages {command} <spec.json>", "stages");
-        using var context = StageContext.Open(cl.Positional[0], stage);
-        if (stage == StageKind.PrepareModel) PrepareModelStage.Run(context);
-        else if (stage == StageKind.CacheActivations) CacheActivationsStage.Run(context);
-        else if (stage == StageKind.TrainSae) TrainSaeStage.Run(context);
-        else if (stage == StageKind.TrainProbes) TrainProbesStage.Run(context);
-        else if (stage == StageKind.EvaluateSynthetic) EvaluateSyntheticStage.Run(context);
-        else if (stage == StageKind.EvaluateCore) EvaluateCoreStage.Run(context);
-        else if (stage == StageKind.EvaluateSparseProbing) EvaluateSparseProbingStage.Run(context);
-        else if (stage == StageKind.EvaluateCausal) EvaluateCausalStage.Run(context);
-        else if (stage == StageKind.EvaluateScr) EvaluateScrTppStage.Run(context, scr: true);
-        else if (stage == StageKind.EvaluateTpp) EvaluateScrTppStage.Run(context, scr: false);
-        else ReportStage.Run(context);
+        using var context = StageContext.Open(cl.Positional[0], stage.Target);
+        stage.Run(context);
         return 0;
     }
 
     /// <summary>The options every planning command shares, with their defaults resolved.</summary>
-    sealed record PipelineOptions(string PipelineFile, string ArtifactsRoot, string NotesFile, IReadOnlyList<string> Overrides, string StageProgram);
+    sealed record PipelineOptions(string PipelineFile, string ArtifactsRoot, string NotesFile, IReadOnlyList<string> Overrides, CodeSensitivity Code);
 
     static PipelineOptions Options(CommandLine cl)
     {
@@ -93,7 +89,12 @@ public static class Commands
             Path.GetFullPath(cl.Get("artifacts") is { Length: > 0 } a ? a : Path.Combine(dir, "artifacts")),
             Path.GetFullPath(cl.Get("notes") is { Length: > 0 } n ? n : Path.Combine(dir, "notes.txt")),
             overrides,
-            Path.GetFullPath(cl.Get("stage-program") ?? typeof(Commands).Assembly.Location));
+            cl.Get("code-sensitivity") switch
+            {
+                null or "" or "stage" => CodeSensitivity.Stage,
+                "program" => CodeSensitivity.Program,
+                var other => throw new PipelineException($"CodeSensitivity must be 'stage' or 'program', got '{other}'", "-p:CodeSensitivity"),
+            });
     }
 
     /// <summary>"a=1;b=2" or "a=1 b=2": MSBuild reserves ';' inside -p values, so spaces work too.</summary>
@@ -121,14 +122,14 @@ public static class Commands
     {
         var loaded = PipelineConfigLoader.Load(o.PipelineFile, o.Overrides);
         foreach (var warning in loaded.Warnings) Console.WriteLine(warning);
-        return PipelinePlanner.Build(loaded, o.NotesFile);
+        return PipelinePlanner.Build(loaded, o.NotesFile, o.Code);
     }
 
     static int PlanCommand(CommandLine cl)
     {
         var o = Options(cl);
         var plan = LoadPlan(o);
-        string path = PlanWriter.Write(plan, o.ArtifactsRoot, o.StageProgram);
+        string path = PlanWriter.Write(plan, o.ArtifactsRoot);
         if (o.Overrides.Count > 0) Console.WriteLine($"overrides: {string.Join(", ", o.Overrides)}");
         Console.WriteLine($"plan: {plan.Items.Count} items from {o.PipelineFile} → {path}");
         return 0;
@@ -138,7 +139,7 @@ public static class Commands
     {
         var o = Options(cl);
         var plan = LoadPlan(o);
-        var statuses = Staleness.Assess(plan, o.ArtifactsRoot, o.StageProgram);
+        var statuses = Staleness.Assess(plan, o.ArtifactsRoot);
         foreach (var s in statuses)
             Console.WriteLine($"{s.Item}: {(s.WillRun ? "will run: " + s.Reason : "up to date")}");
         int stale = statuses.Count(s => s.WillRun);
@@ -152,7 +153,7 @@ public static class Commands
     {
         var o = Options(cl);
         var plan = LoadPlan(o);
-        Console.Write(cl.Flag("dot") ? DagPrinter.Dot(plan) : DagPrinter.Text(plan, Staleness.Assess(plan, o.ArtifactsRoot, o.StageProgram)));
+        Console.Write(cl.Flag("dot") ? DagPrinter.Dot(plan) : DagPrinter.Text(plan, Staleness.Assess(plan, o.ArtifactsRoot)));
         return 0;
     }
 

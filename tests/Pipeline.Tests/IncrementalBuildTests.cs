@@ -46,8 +46,13 @@ public sealed class IncrementalBuildTests
         // -p:Set works like an edit (MSBuild splits at ';'; the split-off seed=3 must be taken back, unchanged).
         AssertRan(w.Build("Experiment", "-p:Set=saes.c.l1_coefficient=0.4;seed=3"), "EvaluateSynthetic/c", "Report/report", "TrainSae/c");
 
-        // Dropping the override returns to results that still exist: only the report, which shows the current plan, reruns.
-        AssertRan(w.Build(), "Report/report");
+        // Dropping the override returns to results that still exist, the report among them: nothing runs, and the
+        // experiment's report link points at the report of that plan again.
+        string overridden = new DirectoryInfo(w.Report).LinkTarget!;
+        Assert.Contains("saes.c.l1_coefficient=0.4", File.ReadAllText(Path.Combine(w.Report, "summary.md")));
+        AssertRan(w.Build());
+        Assert.NotEqual(overridden, new DirectoryInfo(w.Report).LinkTarget);
+        Assert.DoesNotContain("saes.c.l1_coefficient=0.4", File.ReadAllText(Path.Combine(w.Report, "summary.md")));
 
         // The activation source feeds everything.
         w.Yaml = w.Yaml.Replace("n_tokens: 8192", "n_tokens: 6144");
@@ -72,7 +77,7 @@ public sealed class IncrementalBuildTests
 
         var dag = w.Build("Dag");
         Assert.Matches(@"└─ TrainSae c-[0-9a-f]{8} \[will run\]", dag.Output);
-        Assert.Matches(@"Report micro \[will run\] ← EvaluateSynthetic a-", dag.Output);   // the report is named by its experiment
+        Assert.Matches(@"Report micro-[0-9a-f]{8} \[will run\] ← EvaluateSynthetic a-", dag.Output);   // the report is named by its experiment
 
         AssertRan(w.Build(), "EvaluateSynthetic/c", "Report/report", "TrainSae/c");
         Assert.Contains("status: all 8 items up to date", w.Build("Status", "-p:FailIfStale=true").Output);

@@ -9,17 +9,27 @@ public sealed record BuildResult(int ExitCode, string Output, IReadOnlyList<stri
 {
     /// <summary>Ran items as "Stage/name" (ids carry a hash; names are what a test knows).</summary>
     public IEnumerable<string> RanNames => Ran.Select(Workspace.StageAndName).Order();
+
+    /// <summary>
+    /// Ran items by id, the report left out: the same config planned in two workspaces gives every item the same id
+    /// but the report, whose params name its own workspace's pipeline file and notes.
+    /// </summary>
+    public IEnumerable<string> RanIdsButReport => Ran.Where(i => !i.StartsWith("Report/", StringComparison.Ordinal)).Order();
 }
 
 /// <summary>A micro pipeline in a temp folder, built with the repository's real targets.</summary>
 public sealed partial class Workspace : IDisposable
 {
-    public Workspace(string yaml)
+    /// <param name="repo">The checkout whose targets and tools build it: the repository, or a copy a test edits.</param>
+    public Workspace(string yaml, string? repo = null)
     {
         Dir = Path.Combine(Path.GetTempPath(), "sae-pipeline-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(Dir);
         Yaml = yaml;
+        Repo = repo ?? RepoRoot;
     }
+
+    public string Repo { get; }
 
     public string Dir { get; }
     public string PipelineFile => Path.Combine(Dir, "pipeline.yaml");
@@ -44,7 +54,7 @@ public sealed partial class Workspace : IDisposable
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = RepoRoot,
+            WorkingDirectory = Repo,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

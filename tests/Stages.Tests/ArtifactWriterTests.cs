@@ -8,6 +8,7 @@ public sealed class ArtifactWriterTests
     static StageSpec Spec(string output) => new()
     {
         Stage = "TrainSae", Name = "a", Id = "a-12345678", Fingerprint = new string('1', 64), Output = output,
+        Code = ProgramCode.Current.Of("SaePipeline.Sae", CodeSensitivity.Stage),
         Inputs = new Dictionary<string, SpecInput>(), Params = new() { ["x"] = 1 },
     };
 

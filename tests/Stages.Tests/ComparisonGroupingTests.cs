@@ -75,7 +75,7 @@ public sealed class ComparisonGroupingTests
             """;
         using var dir = new TempDir();
         var plan = PipelinePlanner.Build(PipelineConfigLoader.Load(dir.File("pipeline.yaml", yaml)), Path.Combine(dir.Path, "notes.txt"));
-        var p = Runtime.Json.Deserialize<ReportParams>(plan.Items.Single(i => i.Kind == StageKind.Report).Params, "report");
+        var p = Runtime.Json.Deserialize<ReportParams>(plan.Items.Single(i => i.Kind == StageTable.Report).Params, "report");
         Assert.Equal(["a-seed1", "a-seed2", "a-seed3", "b"], p.Saes);
         var groups = SeedGroups.Of(p.Config["saes"] as JsonArray);
         Assert.Equal(["a", "b"], groups.Select(g => g.Label));

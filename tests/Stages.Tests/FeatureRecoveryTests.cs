@@ -1,5 +1,6 @@
 using SaePipeline.Evals;
 using static TorchSharp.torch;
+using SaePipeline.Evals.Synthetic;
 
 namespace SaePipeline.Tests;
 

@@ -1,4 +1,5 @@
 using SaePipeline.Evals;
+using SaePipeline.Evals.Synthetic;
 
 namespace SaePipeline.Tests;
 

@@ -1,3 +1,4 @@
+using SaePipeline.Artifacts;
 using SaePipeline.Config;
 using SaePipeline.Data;
 using SaePipeline.Plan;
@@ -54,9 +55,9 @@ public sealed class ModelPipelineConfigTests
         Assert.Equal((DatasetKind.Text.Name, "mixed"), (corpus.Kind, corpus.Generator));
 
         var plan = PipelinePlanner.Build(loaded, Path.Combine(dir.Path, "notes.txt"));
-        Assert.Equal(["PrepareModel/model", "CacheActivations/mixed", "CacheActivations/bias_in_bios", "CacheActivations/reviews", "TrainSae/a", "Report/report"],
+        Assert.Equal(["PrepareModel/model", "CacheActivations/mixed", "CacheActivations/bias_in_bios", "CacheActivations/reviews", "TrainSae/a", "Report/t"],
             plan.Items.Select(i => $"{i.Kind.Target}/{i.Name}").ToArray());
-        Assert.All(plan.Items.Where(i => i.Kind == StageKind.CacheActivations), i => Assert.Same(plan.Items[0], i.Inputs["model"]));
+        Assert.All(plan.Items.Where(i => i.Kind == StageTable.CacheActivations), i => Assert.Same(plan.Items[0], i.Inputs[new InputRole("model")]));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using SaePipeline.Config;
 using SaePipeline.Plan;
+using SaePipeline.Runtime;
 
 namespace SaePipeline.Tests;
 
@@ -36,7 +37,7 @@ public sealed class PlanTests
 
     [Fact]
     public void ChangingOneL1CoefficientChangesThatSaeItsEvaluationAndTheReport() =>
-        Assert.Equal(["EvaluateSynthetic/b", "Report/report", "TrainSae/b"], Changed(Plan(Yaml), Plan(Yaml, "saes.b.l1_coefficient=0.03")));
+        Assert.Equal(["EvaluateSynthetic/b", "Report/p", "TrainSae/b"], Changed(Plan(Yaml), Plan(Yaml, "saes.b.l1_coefficient=0.03")));
 
     [Fact]
     public void ChangingTheSourceChangesEverything() =>
@@ -51,7 +52,7 @@ public sealed class PlanTests
 
     [Fact]
     public void WritingADefaultExplicitlyChangesNoResult() =>
-        Assert.Equal(["Report/report"], Changed(Plan(Yaml), Plan(Yaml, "saes.a.lr=0.001")));   // the report lists the override
+        Assert.Equal(["Report/p"], Changed(Plan(Yaml), Plan(Yaml, "saes.a.lr=0.001")));   // the report lists the override
 
     [Fact]
     public void IdsAreNamePlusFingerprintPrefix()
@@ -59,14 +60,16 @@ public sealed class PlanTests
         var item = Plan(Yaml)["TrainSae/a"];
         Assert.Equal($"a-{item.Fingerprint[..8]}", item.Id);
         Assert.Equal($"saes/{item.Id}", item.Output);
-        Assert.Equal("report/p", Plan(Yaml)["Report/report"].Output);
+        // The report too is content-addressed, named by its experiment (report/p is a link to the current one).
+        var report = Plan(Yaml)["Report/p"];
+        Assert.Equal($"report/p-{report.Fingerprint[..8]}", report.Output);
     }
 
     [Fact]
     public void ParamsDiffNamesListEntriesByName()
     {
-        var before = Plan(Yaml)["Report/report"].Params["config"];
-        var after = Plan(Yaml, "saes.b.l1_coefficient=0.03")["Report/report"].Params["config"];
+        var before = Plan(Yaml)["Report/p"].Params["config"];
+        var after = Plan(Yaml, "saes.b.l1_coefficient=0.03")["Report/p"].Params["config"];
         Assert.Equal(["saes.b.l1_coefficient: 0.02 → 0.03"], ParamsDiff.Describe(before, after));
     }
 }

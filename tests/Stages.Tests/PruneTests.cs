@@ -16,8 +16,8 @@ public sealed class PruneTests
             """));
         var plan = PipelinePlanner.Build(loaded, Path.Combine(dir.Path, "notes.txt"));
         string root = Path.Combine(dir.Path, "artifacts");
-        PlanWriter.Write(plan, root, typeof(Commands).Assembly.Location);
-        var current = plan.Items.Single(i => i.Kind == StageKind.TrainSae);
+        PlanWriter.Write(plan, root);
+        var current = plan.Items.Single(i => i.Kind == StageTable.TrainSae);
         string saes = Path.Combine(root, "saes");
         foreach (var name in new[] { current.Id, "a-0badf00d", "a-0badf00d.tmp-12345-abcdef01", "mine", "a-notahash" })
             Directory.CreateDirectory(Path.Combine(saes, name));

@@ -1,3 +1,4 @@
+using SaePipeline.Artifacts;
 using SaePipeline.Config;
 using SaePipeline.Plan;
 using SaePipeline.Sae;
@@ -41,13 +42,13 @@ public sealed class ResearchObjectiveConfigTests
     {
         using var dir = new TempDir();
         var plan = PipelinePlanner.Build(Load(dir, Base), Path.Combine(dir.Path, "notes.txt")).Items.ToDictionary(i => $"{i.Kind.Target}/{i.Name}");
-        Assert.Equal(["activations"], plan["TrainSae/base"].Inputs.Keys);
+        Assert.Equal(["activations"], plan["TrainSae/base"].Inputs.Keys.Select(r => r.Name));
         var padv = plan["TrainSae/padv"];
-        Assert.Equal(["activations", "scr_activations", "scr_probes"], padv.Inputs.Keys.Order());
-        Assert.Same(plan["TrainProbes/scr-bias_in_bios"], padv.Inputs["scr_probes"]);
+        Assert.Equal(["activations", "scr_activations", "scr_probes"], padv.Inputs.Keys.Select(r => r.Name).Order());
+        Assert.Same(plan["TrainProbes/scr-bias_in_bios"], padv.Inputs[new InputRole("scr_probes")]);
         Assert.Equal(7, padv.Params["probe_seed"]!.GetValue<long>());   // the first evaluation seed
         var causal = plan["TrainSae/causal"];
-        Assert.Same(plan["PrepareModel/model"], causal.Inputs["model"]);
+        Assert.Same(plan["PrepareModel/model"], causal.Inputs[new InputRole("model")]);
         Assert.Equal("blocks.1.hook_resid_post", causal.Params["causal_rows"]!["hook"]!.GetValue<string>());
         Assert.Equal("most_active", causal.Params["sae"]!["causal"]!["choose"]!.GetValue<string>());
         // A setting of the objective is part of the SAE: changing it retrains that SAE alone.

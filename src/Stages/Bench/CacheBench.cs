@@ -40,7 +40,7 @@ public static class CacheBench
             Hook = hook.Name, Context = context, Dtype = dtype == "bfloat16" ? ActivationDtype.Bfloat16 : ActivationDtype.Float32,
             BatchRows = batch, RowsPerShard = 262_144, RowsPerRowGroup = 4096, Device = choice,
         };
-        var corpus = new DatasetSpec { Name = DatasetResolver.MixedCorpus, Kind = DatasetKind.Text.Name, Generator = DatasetResolver.MixedCorpus, Seed = 0 };
+        var corpus = new DatasetSpec { Name = DatasetNames.MixedCorpus, Kind = DatasetKind.Text.Name, Generator = DatasetNames.MixedCorpus, Seed = 0 };
         // The rows of the bare forward are packed beforehand, outside the timing: only the forward is timed there.
         var packed = TokenPacking.Pack(tokenizer.EncodeMany(DatasetSource.Texts(corpus, DatasetSource.Train)), context, bos, bos)
             .Take(rows).Select(r => r.Tokens).ToList();

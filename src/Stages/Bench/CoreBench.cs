@@ -8,6 +8,7 @@ using SaePipeline.Plan;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
+using SaePipeline.Activations.Core;
 
 namespace SaePipeline.Bench;
 
@@ -36,12 +37,12 @@ public static class CoreBench
         using var model = ModelLoader.Load(folder, ScalarType.Float32, device);
         var tokenizer = TokenizerLoader.Load(folder);
         var hook = HookPoint.Parse(hookName, model.Dims.NLayers);
-        var special = CoreModel.SpecialOf(tokenizer);
+        var special = LoadedModel.SpecialOf(tokenizer);
         var stream = new CoreStreamSettings
         {
             BatchSizePrompts = prompts, NReconstructionBatches = recon, NSparsityVarianceBatches = sparsity, ContextSize = context, Seed = 42,
         };
-        var corpus = new DatasetSpec { Name = DatasetResolver.MixedCorpus, Kind = DatasetKind.Text.Name, Generator = DatasetResolver.MixedCorpus, Seed = 42 };
+        var corpus = new DatasetSpec { Name = DatasetNames.MixedCorpus, Kind = DatasetKind.Text.Name, Generator = DatasetNames.MixedCorpus, Seed = 42 };
         var rows = CoreTokenStream.Rows(corpus, tokenizer, context, (long)stream.Batches * prompts, stream.Seed).ToList();
         int d = model.Dims.DModel, dSae = dSaeFactor * d;
         Console.WriteLine($"bench core: {model.Dims.Architecture} ({model.Dims.NLayers} layers, d_model {d}, vocab {model.Dims.VocabSize}) at {hook.Name}, " +

@@ -51,7 +51,7 @@ public static class DagPrinter
             text.Append($"  \"{item.Id}\" [label=\"{item.Kind.Target}\\n{item.Id}\"];\n");
         foreach (var item in plan.Items)
             foreach (var (role, input) in item.Inputs)
-                text.Append($"  \"{input.Id}\" -> \"{item.Id}\" [label=\"{role}\"];\n");
+                text.Append($"  \"{input.Id}\" -> \"{item.Id}\" [label=\"{role.Name}\"];\n");
         return text.Append("}\n").ToString();
     }
 }

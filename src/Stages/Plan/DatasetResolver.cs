@@ -11,32 +11,15 @@ namespace SaePipeline.Plan;
 /// </summary>
 public static class DatasetResolver
 {
-    /// <summary>The built-in corpus: a mixture of every generator plus general prose.</summary>
-    public const string MixedCorpus = "mixed";
-
     /// <summary>
     /// Rows generated per split when pipeline.yaml does not say: SAEBench's per-probe sizes (4,000 train, 1,000 test),
     /// so sparse probing, SCR and TPP can draw their classes from them.
     /// </summary>
     public const int DefaultTrainRows = 4000, DefaultTestRows = 1000;
 
-    /// <summary>The kind of a data set, or null (with the reason) when it cannot be told.</summary>
-    public static (string? Kind, string? Problem) KindOf(PipelineConfig c, string name)
-    {
-        var entry = c.Datasets.GetValueOrDefault(name);
-        if (entry?.Kind is { } kind) return (kind, null);
-        if (name == MixedCorpus) return (DatasetKind.Text.Name, null);
-        if (DatasetKind.Find(name) is { } k && k != DatasetKind.Text) return (k.Name, null);
-        return (null, entry is null
-            ? $"'{name}' is neither listed under datasets: nor a built-in data set ({string.Join(", ", BuiltinNames)})"
-            : $"datasets.{name} needs kind: one of {string.Join(", ", DatasetKind.All.Select(x => x.Name))}");
-    }
-
-    public static IEnumerable<string> BuiltinNames => DatasetKind.All.Where(k => k != DatasetKind.Text).Select(k => k.Name).Prepend(MixedCorpus);
-
     public static DatasetSpec Resolve(PipelineConfig c, string name, string baseDirectory)
     {
-        var (kind, problem) = KindOf(c, name);
+        var (kind, problem) = DatasetNames.KindOf(c, name);
         if (kind is null) throw new PipelineException(problem!, name);
         var d = c.Datasets.GetValueOrDefault(name) ?? new DatasetConfig();
         if (d.IsBuiltin)
@@ -46,7 +29,7 @@ public static class DatasetResolver
             return new DatasetSpec
             {
                 Name = name, Kind = kind,
-                Generator = kind == DatasetKind.Text.Name ? MixedCorpus : kind,
+                Generator = kind == DatasetKind.Text.Name ? DatasetNames.MixedCorpus : kind,
                 TrainRows = d.TrainRows ?? DefaultTrainRows, TestRows = d.TestRows ?? DefaultTestRows,
                 Seed = d.Seed ?? c.Seed, GenderProfessionCorrelation = d.GenderProfessionCorrelation,
             };

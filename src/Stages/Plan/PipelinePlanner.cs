@@ -14,6 +14,9 @@ using SaePipeline.Probes;
 using SaePipeline.Reports;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
+using SaePipeline.Artifacts;
+using SaePipeline.Activations.Core;
+using SaePipeline.Evals.Synthetic;
 
 namespace SaePipeline.Plan;
 
@@ -29,11 +32,11 @@ public sealed record PipelinePlan(LoadedConfig Config, IReadOnlyList<PlanItem> I
 /// </summary>
 public static class PipelinePlanner
 {
-    public static PipelinePlan Build(LoadedConfig loaded, string notesFile)
+    public static PipelinePlan Build(LoadedConfig loaded, string notesFile, CodeSensitivity code = CodeSensitivity.Stage)
     {
         var c = loaded.Config;
         string baseDir = Path.GetDirectoryName(loaded.Path)!;
-        var items = new List<PlanItem>();
+        var b = new PlanBuilder(code);
 
         PlanItem? model = null;
         int dModel = 0;
@@ -53,7 +56,7 @@ public static class PipelinePlanner
                 prepare = new PrepareModelParams { Source = folder, FolderFingerprint = ContentFingerprint.Folder(folder), Dtype = m.Dtype };
                 dModel = HfConfig.Read(folder).Int("hidden_size", "n_embd", "d_model");
             }
-            model = Add(items, StageKind.PrepareModel, "model", prepare, []);
+            model = b.Add(StageTable.PrepareModel, "model", prepare, []);
         }
 
         PlanItem saeCache;
@@ -63,7 +66,7 @@ public static class PipelinePlanner
         if (c.Synthetic is { } syntheticConfig)
         {
             var synthetic = syntheticConfig with { Seed = syntheticConfig.Seed ?? c.Seed };
-            saeCache = Add(items, StageKind.CacheActivations, "synthetic",
+            saeCache = b.Add(StageTable.CacheActivations, "synthetic",
                 new CacheActivationsParams { Source = ActivationSource.Synthetic, Synthetic = synthetic }, []);
             dIn = synthetic.DIn;
         }
@@ -75,28 +78,28 @@ public static class PipelinePlanner
                 Hook = a.Hook, Context = a.Context, Dtype = a.Dtype, BatchRows = a.BatchRows,
                 RowsPerShard = a.RowsPerShard, RowsPerRowGroup = a.RowsPerRowGroup, Device = c.Device,
             };
-            saeCache = Add(items, StageKind.CacheActivations, a.Corpus,
+            saeCache = b.Add(StageTable.CacheActivations, a.Corpus,
                 new CacheActivationsParams
                 {
                     Source = ActivationSource.Corpus, Model = settings, Dataset = DatasetResolver.Resolve(c, a.Corpus, baseDir),
                     NTokens = a.NTokens, NHeldoutTokens = a.NHeldoutTokens,
                 },
-                new() { ["model"] = model! });
+                new() { [InputRole.Model] = model! });
             foreach (var name in a.Labelled)
-                Add(items, StageKind.CacheActivations, name,
+                b.Add(StageTable.CacheActivations, name,
                     new CacheActivationsParams { Source = ActivationSource.Labelled, Model = settings, Dataset = DatasetResolver.Resolve(c, name, baseDir) },
-                    new() { ["model"] = model! });
+                    new() { [InputRole.Model] = model! });
             foreach (var (task, datasets) in new[] { (ProbeSelection.Scr, c.Evals.Scr?.Datasets), (ProbeSelection.Tpp, c.Evals.Tpp?.Datasets) })
                 foreach (var name in datasets ?? [])
                 {
                     // Each evaluation caches the rows its probes use, and trains its probes once for every SAE.
                     var dataset = DatasetResolver.Resolve(c, name, baseDir);
-                    var cache = Add(items, StageKind.CacheActivations, $"{name}-{task}",
+                    var cache = b.Add(StageTable.CacheActivations, $"{name}-{task}",
                         new CacheActivationsParams { Source = ActivationSource.Labelled, Model = settings, Dataset = dataset, Selection = Selection(c, task, name, dataset.Kind) },
-                        new() { ["model"] = model! });
-                    var probes = Add(items, StageKind.TrainProbes, $"{task}-{name}",
+                        new() { [InputRole.Model] = model! });
+                    var probes = b.Add(StageTable.TrainProbes, $"{task}-{name}",
                         new TrainProbesParams { Task = task, Dataset = name, Settings = c.Evals.Probes, Seeds = c.Evals.Seeds },
-                        new() { ["activations"] = cache });
+                        new() { [InputRole.Activations] = cache });
                     probeTasks.Add(new ProbeTask(task, name, cache, probes));
                 }
             if (c.Evals.SparseProbing is { } sp)
@@ -109,78 +112,63 @@ public static class PipelinePlanner
                         Task = ProbeSelection.SparseProbing, TrainPerGroup = sp.TrainSetSize / 4, TestPerGroup = sp.TestSetSize / 4,
                         Subsets = subsets.Select(x => x.Id).ToList(), Seeds = c.Evals.Seeds, TrainSetSize = sp.TrainSetSize, TestSetSize = sp.TestSetSize,
                     };
-                    var cache = Add(items, StageKind.CacheActivations, $"{source}-{ProbeSelection.SparseProbing}",
+                    var cache = b.Add(StageTable.CacheActivations, $"{source}-{ProbeSelection.SparseProbing}",
                         new CacheActivationsParams { Source = ActivationSource.Labelled, Model = settings, Dataset = dataset, Selection = selection },
-                        new() { ["model"] = model! });
-                    var probes = Add(items, StageKind.TrainProbes, $"{ProbeSelection.SparseProbing}-{source}",
+                        new() { [InputRole.Model] = model! });
+                    var probes = b.Add(StageTable.TrainProbes, $"{ProbeSelection.SparseProbing}-{source}",
                         new TrainProbesParams { Task = ProbeSelection.SparseProbing, Dataset = source, Settings = sp.ProbeSettings, Seeds = c.Evals.Seeds, KValues = sp.KValues },
-                        new() { ["activations"] = cache });
+                        new() { [InputRole.Activations] = cache });
                     probeTasks.Add(new ProbeTask(ProbeSelection.SparseProbing, source, cache, probes));
                 }
             if (c.Evals.Core is { } core)
-                coreTask = PlanCoreReference(items, c, core, settings, model!, baseDir);
+                coreTask = PlanCoreReference(b, c, core, settings, model!, baseDir);
             dIn = dModel;
         }
 
-        var reportInputs = new Dictionary<string, PlanItem>();
+        var reportInputs = new Dictionary<InputRole, PlanItem>();
         foreach (var sae in c.Saes)
         {
-            var train = PlanTrainSae(items, c, sae, dIn, saeCache, model, probeTasks, baseDir);
-            reportInputs[$"sae/{sae.Name}"] = train;
+            var train = PlanTrainSae(b, c, sae, dIn, saeCache, model, probeTasks, baseDir);
+            reportInputs[InputRole.SaeNamed(sae.Name)] = train;
+            var subject = Subject(c, sae.Name, baseDir);
             if (coreTask is { } ct)
             {
-                var inputs = new Dictionary<string, PlanItem> { ["sae"] = train, ["model"] = model! };
-                if (ct.Reference is { } reference) inputs["reference"] = reference;
-                reportInputs[$"core/{sae.Name}"] = Add(items, StageKind.EvaluateCore, sae.Name, ct.Params with { SaeName = sae.Name }, inputs);
+                var inputs = new Dictionary<InputRole, PlanItem> { [InputRole.Sae] = train, [InputRole.Model] = model! };
+                if (ct.Reference is { } reference) inputs[InputRole.CoreReference] = reference;
+                reportInputs[InputRole.ResultOf(EvalTypes.Core, sae.Name)] = b.Add(StageTable.EvaluateCore, sae.Name, ct.Params with { Subject = subject }, inputs);
                 if (c.Evals.Causal is { } causal && ct.Reference is { } shared)
-                    reportInputs[$"causal/{sae.Name}"] = Add(items, StageKind.EvaluateCausal, sae.Name, new EvaluateCausalParams
+                    reportInputs[InputRole.ResultOf(EvalTypes.Causal, sae.Name)] = b.Add(StageTable.EvaluateCausal, sae.Name, new EvaluateCausalParams
                     {
-                        SaeName = sae.Name, Release = c.Name, Hook = c.Activations!.Hook, Stream = ct.Params.Stream, Settings = causal with { Seed = null },
-                        Seed = causal.Seed ?? c.Seed, ModelName = ct.Params.ModelName, Device = c.Device,
-                    }, new() { ["sae"] = train, ["model"] = model!, ["reference"] = shared });
+                        Subject = subject with { LlmDtype = null }, Hook = c.Activations!.Hook, Stream = ct.Params.Stream, Settings = causal with { Seed = null },
+                        Seed = causal.Seed ?? c.Seed,
+                    }, new() { [InputRole.Sae] = train, [InputRole.Model] = model!, [InputRole.CoreReference] = shared });
             }
             if (c.Evals.SparseProbing is { } sparse && probeTasks.Where(t => t.Task == ProbeSelection.SparseProbing).ToList() is { Count: > 0 } spTasks)
             {
-                var inputs = new Dictionary<string, PlanItem> { ["sae"] = train };
-                foreach (var t in spTasks)
+                reportInputs[InputRole.ResultOf(EvalTypes.SparseProbing, sae.Name)] = b.Add(StageTable.EvaluateSparseProbing, sae.Name, new EvaluateSparseProbingParams
                 {
-                    inputs[$"probes/{t.Dataset}"] = t.Probes;
-                    inputs[$"activations/{t.Dataset}"] = t.Cache;
-                }
-                reportInputs[$"sparse_probing/{sae.Name}"] = Add(items, StageKind.EvaluateSparseProbing, sae.Name, new EvaluateSparseProbingParams
-                {
-                    SaeName = sae.Name, Release = c.Name, Sources = spTasks.Select(t => t.Dataset).ToList(), Datasets = sparse.Datasets,
-                    KValues = sparse.KValues, Settings = sparse.ProbeSettings, ModelName = ModelName(c.Model!, baseDir),
-                    LlmDtype = Json.ToNode(c.Model!.Dtype).GetValue<string>(), LlmBatchSize = c.Activations!.BatchRows,
-                    ContextLength = c.Activations!.Context, Device = c.Device,
-                }, inputs);
+                    Subject = subject, Sources = spTasks.Select(t => t.Dataset).ToList(), Datasets = sparse.Datasets,
+                    KValues = sparse.KValues, Settings = sparse.ProbeSettings, LlmBatchSize = c.Activations!.BatchRows, ContextLength = c.Activations!.Context,
+                }, ProbeInputs(train, spTasks));
             }
-            foreach (var (task, kind, paddingLeak, nValues) in new[]
+            foreach (var (task, kind, evalType, paddingLeak, nValues) in new[]
                      {
-                         (ProbeSelection.Scr, StageKind.EvaluateScr, c.Evals.Scr?.PaddingLeak ?? true, c.Evals.Scr?.NValues),
-                         (ProbeSelection.Tpp, StageKind.EvaluateTpp, c.Evals.Tpp?.PaddingLeak ?? true, c.Evals.Tpp?.NValues),
+                         (ProbeSelection.Scr, StageTable.EvaluateScr, EvalTypes.Scr, c.Evals.Scr?.PaddingLeak ?? true, c.Evals.Scr?.NValues),
+                         (ProbeSelection.Tpp, StageTable.EvaluateTpp, EvalTypes.Tpp, c.Evals.Tpp?.PaddingLeak ?? true, c.Evals.Tpp?.NValues),
                      })
             {
                 var tasks = probeTasks.Where(t => t.Task == task).ToList();
                 if (tasks.Count == 0) continue;
-                var inputs = new Dictionary<string, PlanItem> { ["sae"] = train };
-                foreach (var t in tasks)
+                reportInputs[InputRole.ResultOf(evalType, sae.Name)] = b.Add(kind, sae.Name, new EvaluateScrTppParams
                 {
-                    inputs[$"probes/{t.Dataset}"] = t.Probes;
-                    inputs[$"activations/{t.Dataset}"] = t.Cache;
-                }
-                reportInputs[$"{task}/{sae.Name}"] = Add(items, kind, sae.Name, new EvaluateScrTppParams
-                {
-                    SaeName = sae.Name, Release = c.Name, Datasets = tasks.Select(t => t.Dataset).ToList(), NValues = nValues!,
-                    PaddingLeak = paddingLeak, ModelName = ModelName(c.Model!, baseDir), LlmDtype = Json.ToNode(c.Model!.Dtype).GetValue<string>(),
-                    LlmBatchSize = c.Activations!.BatchRows, Device = c.Device,
-                }, inputs);
+                    Subject = subject, Datasets = tasks.Select(t => t.Dataset).ToList(), NValues = nValues!,
+                    PaddingLeak = paddingLeak, LlmBatchSize = c.Activations!.BatchRows,
+                }, ProbeInputs(train, tasks));
             }
             if (c.Synthetic is null) continue;
-            var eval = Add(items, StageKind.EvaluateSynthetic, sae.Name,
-                new EvaluateSyntheticParams { SaeName = sae.Name, Release = c.Name, Settings = c.Evals.SyntheticRecovery, Device = c.Device },
-                new() { ["sae"] = train, ["activations"] = saeCache });
-            reportInputs[$"eval/{sae.Name}"] = eval;
+            reportInputs[InputRole.ResultOf(EvalTypes.SyntheticRecovery, sae.Name)] = b.Add(StageTable.EvaluateSynthetic, sae.Name,
+                new EvaluateSyntheticParams { Subject = subject, Settings = c.Evals.SyntheticRecovery },
+                new() { [InputRole.Sae] = train, [InputRole.Activations] = saeCache });
         }
 
         var report = new ReportParams
@@ -192,33 +180,34 @@ public static class PipelinePlanner
             Saes = c.Saes.Select(s => s.Name).ToList(),
             Config = (JsonObject)Json.ToNode(c),
         };
-        Add(items, StageKind.Report, "report", report, reportInputs, contentAddressed: false, id: c.Name);
-        return new PipelinePlan(loaded, items);
+        // The report is named by its experiment, so experiments sharing an artifacts root keep their own reports.
+        b.Add(StageTable.Report, c.Name, report, reportInputs);
+        return new PipelinePlan(loaded, b.Items);
     }
 
     /// <summary>
     /// One SAE's TrainSae item. A research objective adds inputs: precision_adversarial reads its SCR data set's
     /// labelled cache and probes; causal reads the model and packs rows of the training corpus.
     /// </summary>
-    static PlanItem PlanTrainSae(List<PlanItem> items, PipelineConfig c, SaeConfig sae, int dIn, PlanItem saeCache, PlanItem? model,
+    static PlanItem PlanTrainSae(PlanBuilder b, PipelineConfig c, SaeConfig sae, int dIn, PlanItem saeCache, PlanItem? model,
                                  List<ProbeTask> probeTasks, string baseDir)
     {
-        var inputs = new Dictionary<string, PlanItem> { ["activations"] = saeCache };
+        var inputs = new Dictionary<InputRole, PlanItem> { [InputRole.Activations] = saeCache };
         var p = new TrainSaeParams { Sae = sae with { Seed = sae.Seed ?? c.Seed }, DIn = dIn, Device = c.Device, Import = Imported(sae, baseDir) };
         if (sae.PrecisionAdversarial is { } adversarial)
         {
             var scr = probeTasks.Single(t => t.Task == ProbeSelection.Scr && t.Dataset == adversarial.Dataset);
-            inputs["scr_activations"] = scr.Cache;
-            inputs["scr_probes"] = scr.Probes;
+            inputs[InputRole.ScrActivations] = scr.Cache;
+            inputs[InputRole.ScrProbes] = scr.Probes;
             p = p with { ProbeSeed = adversarial.ProbeSeed ?? c.Evals.Seeds[0] };
         }
         if (sae.Causal is not null)
         {
-            inputs["model"] = model!;
+            inputs[InputRole.Model] = model!;
             var a = c.Activations!;
             p = p with { CausalRows = new CausalRowSource(DatasetResolver.Resolve(c, a.Corpus, baseDir), a.Context, a.Hook) };
         }
-        return Add(items, StageKind.TrainSae, sae.Name, p, inputs);
+        return b.Add(StageTable.TrainSae, sae.Name, p, inputs);
     }
 
     /// <summary>Core evaluation's shared-pass cache (null when evals.core.shared_pass_cache is off) and every SAE's params but its name.</summary>
@@ -228,7 +217,7 @@ public static class PipelinePlanner
     /// evals.core: counts left out take SAEBench's standard run for a checkpoint folder and smaller ones for the built-in
     /// model; the shared passes become one CacheActivations item, <c>&lt;corpus&gt;-core</c>, that every SAE's EvaluateCore reads.
     /// </summary>
-    static CoreTask PlanCoreReference(List<PlanItem> items, PipelineConfig c, CoreEvalConfig core, ModelCacheSettings settings, PlanItem model, string baseDir)
+    static CoreTask PlanCoreReference(PlanBuilder b, PipelineConfig c, CoreEvalConfig core, ModelCacheSettings settings, PlanItem model, string baseDir)
     {
         bool builtin = c.Model!.Builtin is not null;
         var stream = new CoreStreamSettings
@@ -252,16 +241,15 @@ public static class PipelinePlanner
             {
                 Context = stream.ContextSize, BatchRows = stream.BatchSizePrompts, Dtype = ActivationDtype.Float32, RowsPerShard = 0, RowsPerRowGroup = 0,
             };
-            reference = Add(items, StageKind.CacheActivations, $"{name}-core",
+            reference = b.Add(StageTable.CacheActivations, $"{name}-core",
                 new CacheActivationsParams { Source = ActivationSource.CoreReference, Model = referenceSettings, Dataset = dataset, Core = stream },
-                new() { ["model"] = model });
+                new() { [InputRole.Model] = model });
         }
         var p = new EvaluateCoreParams
         {
-            SaeName = "", Release = c.Name, Hook = c.Activations!.Hook, Stream = stream,
+            Subject = Subject(c, "", baseDir), Hook = c.Activations!.Hook, Stream = stream,
             ExcludeSpecialTokensFromReconstruction = core.ExcludeSpecialTokensFromReconstruction, SharedPassCache = core.SharedPassCache,
-            Dataset = dataset, ModelName = ModelName(c.Model!, baseDir), DatasetName = dataset.Generator is { } g ? $"builtin:{g}" : name,
-            LlmDtype = Json.ToNode(c.Model!.Dtype).GetValue<string>(), Device = c.Device,
+            Dataset = dataset, DatasetName = dataset.Generator is { } g ? $"builtin:{g}" : name,
         };
         return new CoreTask(reference, p);
     }
@@ -302,22 +290,26 @@ public static class PipelinePlanner
         return new ImportedSae(resolved, File.Exists(resolved) ? ContentFingerprint.Files([resolved]) : ContentFingerprint.Folder(resolved));
     }
 
-    static PlanItem Add<TParams>(List<PlanItem> items, StageKind kind, string name, TParams parameters,
-                                 Dictionary<string, PlanItem> inputs, bool contentAddressed = true, string? id = null)
+    /// <summary>
+    /// What every evaluation of one SAE names it and its model by (SAEBench's sae_lens_id, release, model_name,
+    /// llm_dtype); on planted features there is no model.
+    /// </summary>
+    static EvalSubject Subject(PipelineConfig c, string sae, string baseDir) => new()
     {
-        var node = (JsonObject)Json.ToNode(parameters);
-        string fingerprint = Fingerprint.Compute(kind, node, inputs);
-        var item = new PlanItem
+        SaeName = sae, Release = c.Name, Device = c.Device,
+        ModelName = c.Model is { } m ? ModelName(m, baseDir) : null,
+        LlmDtype = c.Model is { } model ? Json.ToNode(model.Dtype).GetValue<string>() : null,
+    };
+
+    /// <summary>A probe-based evaluation's inputs: the SAE, and each data set's labelled cache and probes.</summary>
+    static Dictionary<InputRole, PlanItem> ProbeInputs(PlanItem sae, IEnumerable<ProbeTask> tasks)
+    {
+        var inputs = new Dictionary<InputRole, PlanItem> { [InputRole.Sae] = sae };
+        foreach (var t in tasks)
         {
-            Kind = kind,
-            Name = name,
-            Id = id ?? (contentAddressed ? $"{name}-{fingerprint[..8]}" : name),
-            Fingerprint = fingerprint,
-            Params = node,
-            Inputs = inputs,
-            ContentAddressed = contentAddressed,
-        };
-        items.Add(item);
-        return item;
+            inputs[InputRole.ProbesOf(t.Dataset)] = t.Probes;
+            inputs[InputRole.ActivationsOf(t.Dataset)] = t.Cache;
+        }
+        return inputs;
     }
 }

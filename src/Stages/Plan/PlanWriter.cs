@@ -1,29 +1,29 @@
 using System.Text.Json.Nodes;
 using SaePipeline.Artifacts;
+using SaePipeline.Contracts;
 using SaePipeline.Runtime;
 
 namespace SaePipeline.Plan;
 
-/// <summary>One stage item as the MSBuild targets see it: absolute paths, and the files whose timestamps decide.</summary>
-public sealed record BuildItem(string Stage, string Command, string Name, string Id, string Spec, string OutputDir,
-                               string Manifest, IReadOnlyList<string> Inputs);
-
 /// <summary>Writes the spec files and <c>.plan/plan.json</c>, the list of items the MSBuild plan task turns into items.</summary>
 public static class PlanWriter
 {
-    public static string Write(PipelinePlan plan, string root, string stageProgram)
+    public static string Write(PipelinePlan plan, string root)
     {
-        var items = new List<BuildItem>();
+        var entries = new List<PlanEntry>();
         foreach (var item in plan.Items)
         {
             string spec = item.SpecPath(root), manifest = item.ManifestPath(root);
             if (AtomicFile.WriteIfChanged(spec, Json.Serialize(item.ToSpec())))
                 KeepUpToDateResultUpToDate(spec, manifest, item.Fingerprint);
-            items.Add(new BuildItem(item.Kind.Target, item.Kind.Command, item.Name, item.Id, spec, item.OutputDir(root), manifest,
-                [spec, .. item.Inputs.Values.Select(i => i.ManifestPath(root)).Distinct(), stageProgram]));
+            // An item's code is in its fingerprint, hence in its id: the stage program is not an input of any target.
+            entries.Add(new PlanEntry(item.Kind.Target, item.Kind.Verb, item.Name, item.Id, spec, item.OutputDir(root), manifest,
+                [spec, .. item.Inputs.Values.Select(i => i.ManifestPath(root)).Distinct()]));
+            if (item.Kind.LinksCurrent && File.Exists(manifest))
+                CurrentLink.Point(CurrentLink.PathOf(item.OutputDir(root), item.Name), item.OutputDir(root));
         }
-        string path = Path.Combine(root, ".plan", "plan.json");
-        AtomicFile.WriteAllText(path, Json.Serialize(new { Items = items }));
+        string path = ArtifactLayout.PlanFile(root);
+        AtomicFile.WriteAllText(path, new PlanFile(entries).ToJson());
         return path;
     }
 

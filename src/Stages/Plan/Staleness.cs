@@ -12,20 +12,21 @@ public sealed record ItemStatus(PlanItem Item, string? Reason)
 
 /// <summary>
 /// Predicts what `dotnet build -t:Experiment` will run, by the rule the targets use (an item runs when its manifest is
-/// missing or older than one of its inputs: spec file, upstream manifests, stage program), and explains each case in
-/// the config's own words by comparing with the previous result of the same name.
+/// missing or older than one of its inputs: spec file, upstream manifests), and explains each case in the config's and
+/// the code's own words by comparing with the previous result of the same name: which keys changed, which inputs, and
+/// which of the stage's assemblies (its code is in its id, so a code change makes an item that is not built yet).
 /// </summary>
 public static class Staleness
 {
-    public static IReadOnlyList<ItemStatus> Assess(PipelinePlan plan, string root, string stageProgram)
+    public static IReadOnlyList<ItemStatus> Assess(PipelinePlan plan, string root)
     {
         var statuses = new Dictionary<PlanItem, ItemStatus>();
         foreach (var item in plan.Items)
-            statuses[item] = new ItemStatus(item, Reason(item, root, stageProgram, statuses));
+            statuses[item] = new ItemStatus(item, Reason(item, root, statuses));
         return plan.Items.Select(i => statuses[i]).ToList();
     }
 
-    static string? Reason(PlanItem item, string root, string stageProgram, Dictionary<PlanItem, ItemStatus> known)
+    static string? Reason(PlanItem item, string root, Dictionary<PlanItem, ItemStatus> known)
     {
         string manifestPath = item.ManifestPath(root);
         if (!File.Exists(manifestPath)) return NotBuilt(item, root);
@@ -46,15 +47,12 @@ public static class Staleness
 
         foreach (var input in item.Inputs.Values)
             if (File.GetLastWriteTimeUtc(input.ManifestPath(root)) > built) return $"{input} was rebuilt after this result";
-        if (File.Exists(stageProgram) && File.GetLastWriteTimeUtc(stageProgram) > built)
-            return "the stage program was rebuilt after this result (code changed)";
         return null;
     }
 
     /// <summary>For a content-addressed item, the last result of the same name says what changed since.</summary>
     static string NotBuilt(PlanItem item, string root)
     {
-        if (!item.ContentAddressed) return "not built yet";
         var previous = PreviousResults(item, root).FirstOrDefault();
         return previous is null ? "not built yet" : Changes($"changed since {previous.Id}", previous, item);
     }
@@ -62,10 +60,13 @@ public static class Staleness
     static string Changes(string head, Manifest? previous, PlanItem item)
     {
         if (previous is null) return head;
-        var lines = ParamsDiff.Describe(previous.Params, item.Params).ToList();
+        var lines = new List<string>();
+        if (previous.Code is { } code && code.Fingerprint != item.Code.Fingerprint)
+            lines.Add($"code of {item.Kind.Target} changed ({string.Join(", ", item.Code.ChangesSince(code))})");
+        lines.AddRange(ParamsDiff.Describe(previous.Params, item.Params));
         foreach (var (role, input) in item.Inputs)
         {
-            var before = previous.Upstream.FirstOrDefault(u => u.Role == role);
+            var before = previous.Upstream.FirstOrDefault(u => u.Role == role.Name);
             if (before is null) lines.Add($"new input {role}: {input.Id}");
             else if (before.Fingerprint != input.Fingerprint) lines.Add($"{role}: {before.Id} → {input.Id}");
         }

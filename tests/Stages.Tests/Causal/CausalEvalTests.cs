@@ -1,3 +1,4 @@
+using SaePipeline.Artifacts;
 using SaePipeline.Config;
 using SaePipeline.Evals.Causal;
 using SaePipeline.Plan;
@@ -28,12 +29,12 @@ public sealed class CausalEvalTests
     {
         using var dir = new TempDir();
         var plan = PipelinePlanner.Build(PipelineConfigLoader.Load(dir.File("pipeline.yaml", Yaml)), Path.Combine(dir.Path, "notes.txt"));
-        var item = plan.Items.Single(i => i.Kind == StageKind.EvaluateCausal);
-        Assert.Equal(["sae", "model", "reference"], item.Inputs.Keys);
-        Assert.Equal("mixed-core", item.Inputs["reference"].Name);
+        var item = plan.Items.Single(i => i.Kind == StageTable.EvaluateCausal);
+        Assert.Equal(["sae", "model", "reference"], item.Inputs.Keys.Select(r => r.Name));
+        Assert.Equal("mixed-core", item.Inputs[new InputRole("reference")].Name);
         var p = Runtime.Json.Deserialize<EvaluateCausalParams>(item.Params, "a");
         Assert.Equal([InterventionKind.Zero, InterventionKind.Random], p.Settings.Interventions);
-        Assert.Contains("causal/a", plan.Items.Single(i => i.Kind == StageKind.Report).Inputs.Keys);
+        Assert.Contains("causal/a", plan.Items.Single(i => i.Kind == StageTable.Report).Inputs.Keys.Select(r => r.Name));
     }
 
     [Fact]

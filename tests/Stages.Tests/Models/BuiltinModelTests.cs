@@ -3,6 +3,7 @@ using SaePipeline.Models;
 using SaePipeline.Models.Builtin;
 using SaePipeline.Models.Tokenizers;
 using static TorchSharp.torch;
+using SaePipeline.Config;
 
 namespace SaePipeline.Tests.Models;
 

@@ -32,7 +32,7 @@ public sealed class PrepareModelTests
         CopyFixture("gemma2", Path.Combine(dir.Path, "checkpoint"));
         string yaml = dir.File("pipeline.yaml", Yaml);
         var (item, root) = Plan(yaml, dir.Path);
-        Assert.Equal(0, Commands.Run(item.Kind.Command, [item.SpecPath(root)]));
+        Assert.Equal(0, Commands.Run(item.Kind.Verb, [item.SpecPath(root)]));
 
         var model = PreparedModel.Open(item.OutputDir(root));
         Assert.Equal(("gemma2", 3, 64, 4, 128, 97), (model.Dims.Architecture, model.Dims.NLayers, model.Dims.DModel, model.Dims.NHeads, model.Dims.DMlp, model.Dims.VocabSize));
@@ -89,7 +89,7 @@ public sealed class PrepareModelTests
         File.Copy(Fixtures.Shared("tokenizer", "vocab.json"), Path.Combine(folder, "vocab.json"));
         File.Copy(Fixtures.Shared("tokenizer", "merges.txt"), Path.Combine(folder, "merges.txt"));
         var (item, root) = Plan(dir.File("pipeline.yaml", Yaml), dir.Path);
-        var error = Assert.Throws<PipelineException>(() => Commands.Run(item.Kind.Command, [item.SpecPath(root)]));
+        var error = Assert.Throws<PipelineException>(() => Commands.Run(item.Kind.Verb, [item.SpecPath(root)]));
         Assert.Contains("produces ids up to 50256, but the model's vocabulary has 97 entries", error.Message);
         Assert.False(Directory.Exists(item.OutputDir(root)), "a failed PrepareModel must leave no result");
     }
@@ -98,8 +98,8 @@ public sealed class PrepareModelTests
     {
         var plan = PipelinePlanner.Build(PipelineConfigLoader.Load(yaml), Path.Combine(dir, "notes.txt"));
         string root = Path.Combine(dir, "artifacts");
-        PlanWriter.Write(plan, root, typeof(Commands).Assembly.Location);
-        return (plan.Items.Single(i => i.Kind == StageKind.PrepareModel), root);
+        PlanWriter.Write(plan, root);
+        return (plan.Items.Single(i => i.Kind == StageTable.PrepareModel), root);
     }
 
     static void CopyFixture(string fixture, string to)

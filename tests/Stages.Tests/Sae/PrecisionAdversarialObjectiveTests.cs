@@ -3,6 +3,7 @@ using SaePipeline.Data;
 using SaePipeline.Probes;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
+using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Tests.Sae;
 

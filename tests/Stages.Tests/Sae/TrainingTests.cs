@@ -1,10 +1,11 @@
 using SaePipeline.Activations;
 using SaePipeline.Config;
-using SaePipeline.Data.Synthetic;
 using SaePipeline.Evals;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
+using SaePipeline.Activations.Synthetic;
+using SaePipeline.Evals.Synthetic;
 
 namespace SaePipeline.Tests;
 

@@ -4,6 +4,7 @@ using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Probes;
+using SaePipeline.Runtime;
 
 namespace SaePipeline.Tests.ScrTpp;
 
@@ -114,8 +115,8 @@ public sealed class PlantedScrTests
 
         var config = ScrTppJson.EvalConfig(scr: true, [inputs], new EvaluateScrTppParams
         {
-            SaeName = "s", Release = "r", Datasets = ["bios"], NValues = [2, 5], PaddingLeak = true, ModelName = "m", LlmDtype = "float32",
-            LlmBatchSize = 32, Device = DeviceChoice.Cpu,
+            Subject = new() { SaeName = "s", Release = "r", ModelName = "m", LlmDtype = "float32", Device = DeviceChoice.Cpu },
+            Datasets = ["bios"], NValues = [2, 5], PaddingLeak = true, LlmBatchSize = 32,
         });
         // ScrAndTppEvalConfig's fields in declaration order.
         Assert.Equal(["random_seed", "dataset_names", "perform_scr", "early_stopping_patience", "train_set_size", "test_set_size", "context_length",

@@ -4,6 +4,8 @@ using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Probes;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
+using SaePipeline.Activations.Labelled;
+using SaePipeline.Evals;
 
 namespace SaePipeline.Tests.ScrTpp;
 

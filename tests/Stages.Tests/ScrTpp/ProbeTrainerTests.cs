@@ -4,6 +4,7 @@ using SaePipeline.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
+using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Tests.ScrTpp;
 

@@ -1,4 +1,5 @@
 using SaePipeline.Evals.ScrTpp;
+using SaePipeline.Evals;
 
 namespace SaePipeline.Tests.ScrTpp;
 

@@ -1,4 +1,5 @@
 using SaePipeline.Probes;
+using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Tests.SparseProbing;
 

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using SaePipeline.Artifacts;
+using SaePipeline.Evals;
+using SaePipeline.Evals.ScrTpp;
+using SaePipeline.Runtime;
+using SaePipeline.Contracts;
+
+namespace SaePipeline.Reports;
+
+/// <summary>
+/// Report: <c>summary.md</c> and <c>summary.json</c> (one row per SAE), and one entry in notes.txt saying what changed
+/// since the previous report, which items ran and the new table. Like every item it is content-addressed
+/// (<c>artifacts/report/&lt;experiment&gt;-&lt;hash&gt;/</c>); <c>artifacts/report/&lt;experiment&gt;</c> is a link to the
+/// current one, so reverting an edit finds the old report valid and only moves the link. It runs only when an
+/// evaluation or the plan changed, so a no-op build appends nothing.
+/// </summary>
+public static class ReportStage
+{
+    public static void Run(StageContext context)
+    {
+        var p = context.Params<ReportParams>();
+        bool synthetic = p.Saes.All(name => context.Has(InputRole.ResultOf(EvalTypes.SyntheticRecovery, name)));
+        var summary = new StringBuilder();
+        string table;
+        string comparison = "";
+        if (synthetic)
+        {
+            var rows = p.Saes.Select(name => Row(context, name, p.Experiment)).ToList();
+            table = SummaryTable.Markdown(rows);
+            Header(summary, p, "synthetic feature recovery")
+                .Append(table)
+                .AppendLine()
+                .AppendLine(string.Join("\n", rows.Select(r => $"- {r.Sae}: [{Path.GetFileName(r.EvalFile)}](../../{r.EvalFile})")))
+                .AppendLine()
+                .AppendLine("★ best MMCS. MMCS: mean over planted features of the best cosine with a decoder row (chance ≈ √(2 ln d_sae / d_in)); " +
+                            "MCC: the same under a one-to-one matching; recovered: planted features with best cosine ≥ the configured threshold; " +
+                            "L0 on held-out rows with the true mean L0 in parentheses; dead: latents that never fire on held-out rows; " +
+                            "l2 ratio: mean ‖x̂‖/‖x‖ (below 1 = shrinkage).");
+            AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.json"), Json.Serialize(rows));
+        }
+        else
+        {
+            var rows = p.Saes.Select(name =>
+            {
+                var (saeDir, manifest) = context.Input(InputRole.SaeNamed(name));
+                var cfg = JsonNode.Parse(File.ReadAllText(Path.Combine(saeDir, Sae.SaeLensFormat.CfgFile)));
+                var sparse = EvalResults.Read(context, EvalTypes.SparseProbing, name, p.Experiment);
+                return TrainingRow.From(name, manifest.Info, cfg) with
+                {
+                    Core = EvalResults.Read(context, EvalTypes.Core, name, p.Experiment) is { } core ? CoreMetrics.From(core.Json, core.File) : null,
+                    SparseTop1 = sparse is { } sp ? SeedMetric.FromKey(sp.Json, "sae_top_1_test_accuracy", sp.File) : null,
+                    LlmTop1 = sparse is { } lp ? SeedMetric.FromKey(lp.Json, "llm_top_1_test_accuracy", lp.File) : null,
+                    Causal = EvalResults.Read(context, EvalTypes.Causal, name, p.Experiment) is { } ca ? CausalMetrics.From(ca.Json, ca.File) : null,
+                    Scr = EvalResults.Read(context, EvalTypes.Scr, name, p.Experiment) is { } scr ? SeedMetric.From(scr.Json, ScrScores.MetricKey, scr.File) : null,
+                    Tpp = EvalResults.Read(context, EvalTypes.Tpp, name, p.Experiment) is { } tpp ? SeedMetric.From(tpp.Json, TppScores.TotalKey, tpp.File) : null,
+                };
+            }).ToList();
+            table = TrainingTable.Markdown(rows);
+            Header(summary, p, "SAEs on language-model activations")
+                .Append(table)
+                .AppendLine()
+                .AppendLine("Training statistics of each SAE's last logged batch: L0 (mean active latents per token), explained variance " +
+                            "(1 − Σ‖x − x̂‖² / Σ‖x − x̄‖²), mse (mean over tokens of Σ_d (x − x̂)²), dead (latents silent for the last " +
+                            "dead_after_tokens training tokens).");
+            if (rows.Any(r => r.Core is not null))
+                summary.AppendLine()
+                    .AppendLine("SAEBench core (on its own token stream): loss rec. is ce_loss_score, (CE_zero-ablated − CE_SAE) / (CE_zero-ablated − CE_clean); " +
+                                "KL score likewise with KL to the clean next-token distribution; EV (legacy) is explained_variance_legacy, the formula the " +
+                                "SAEBench paper and Neuronpedia report (eval_result_unstructured.fvu has a correct FVU beside it). Result files:")
+                    .AppendLine(string.Join("\n", rows.Select(r => r.Core?.EvalFile).OfType<string>().Select(f => $"- [{f}](../../{f})")));
+            if (rows.Any(r => r.SparseTop1 is not null))
+                summary.AppendLine()
+                    .AppendLine("Sparse probing: top-1 is the test accuracy of a logistic regression on the one latent (SAE) or activation dimension (LLM) " +
+                                "whose class means differ most, averaged over classes and SAEBench's data sets; mean ± sample sd over seeds. Result files:")
+                    .AppendLine(string.Join("\n", rows.Select(r => r.SparseTop1?.EvalFile).OfType<string>().Select(f => $"- [{f}](../../{f})")));
+            if (rows.Any(r => r.Causal is not null))
+                summary.AppendLine()
+                    .AppendLine("NCES (zero ablation): median over alive latents of the mean KL of next-token distributions that zeroing the latent " +
+                                "causes, per unit of its mean activation; inert: alive latents whose zeroing moves the distributions by less than " +
+                                "inert_kl. Every intervention's distribution and each latent's scores are in the result files:")
+                    .AppendLine(string.Join("\n", rows.Select(r => r.Causal?.EvalFile).OfType<string>().Select(f => $"- [{f}](../../{f})")));
+            var evaluated = rows.SelectMany(r => new[] { r.Scr, r.Tpp }).OfType<SeedMetric>().ToList();
+            if (evaluated.Count > 0)
+                summary.AppendLine()
+                    .AppendLine($"SCR@N is SAEBench's scr_metric_threshold_N and TPP@N its tpp_threshold_N_total_metric (N latents ablated), " +
+                                $"mean ± sample sd over {evaluated[0].Seeds} seeds; every seed is a full SAEBench run with that random_seed. " +
+                                "Per-pair, per-class and per-seed numbers, and the accuracies behind them, are in the result files:")
+                    .AppendLine(string.Join("\n", evaluated.Select(m => $"- [{m.EvalFile}](../../{m.EvalFile})")));
+            (var comparisonSections, comparison) = Comparison(p, rows);
+            summary.Append(comparisonSections);
+            AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.json"), Json.Serialize(rows));
+        }
+        var figures = ReportPlots.Draw(context.OutputDir, p.Saes.Select(name => PlotInputsOf(context, name, p.Experiment)).ToList());
+        if (figures.Count > 0)
+        {
+            summary.AppendLine();
+            foreach (var (file, caption) in figures) summary.AppendLine($"![{caption}]({file})").AppendLine();
+        }
+        AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.md"), summary.ToString());
+
+        string ranLog = ArtifactLayout.RanLog(context.Root);
+        var ran = File.Exists(ranLog) ? File.ReadAllLines(ranLog).Where(l => l.Length > 0).ToList() : [];
+        // The previous report is the one the experiment's link still points at: this one is linked when it commits.
+        string link = CurrentLink.PathOf(context.FinalDir, p.Experiment);
+        string? previousDir = CurrentLink.Target(link);
+        var previous = previousDir is not null && File.Exists(Path.Combine(previousDir, Manifest.FileName))
+            ? Json.ReadFile<Manifest>(Path.Combine(previousDir, Manifest.FileName)) : null;
+        var changes = previous is null ? ["first report in this artifacts folder"] : ParamsDiff.Describe(previous.Params["config"], p.Config);
+
+        // One entry per build that changed something: a changed config or items that ran. (A report rerun only because
+        // the clone moved or an override restated a value changes no result.) The key names this transition, from the
+        // previous report to this one, so a rerun after a kill between appending and committing finds its entry.
+        string summaryPath = Path.Combine(link, "summary.md");
+        if (changes.Count > 0 || ran.Count > 0)
+        {
+            string key = Hashing.Sha256Hex($"{previous?.StartedUtc:O}→{context.Spec.Fingerprint}")[..16];
+            bool appended = NotesLog.Append(p.NotesFile, key, NotesEntry(p, changes, ran, table, comparison));
+            context.Log($"summary in {summaryPath}; {(appended ? "entry appended to" : "entry already in")} {p.NotesFile}");
+        }
+        else context.Log($"summary in {summaryPath}; no result changed, so no notes entry");
+        if (File.Exists(ranLog)) File.Delete(ranLog);
+        context.Commit(new JsonObject { ["rows"] = p.Saes.Count });
+        CurrentLink.Point(link, context.FinalDir);
+    }
+
+    /// <summary>What the plots read of one SAE: its training log and whichever of its core, SCR and causal results exist.</summary>
+    static PlotInputs PlotInputsOf(StageContext context, string sae, string release)
+    {
+        var (saeDir, _) = context.Input(InputRole.SaeNamed(sae));
+        string log = Path.Combine(saeDir, Sae.TrainingLog.FileName);
+        return new PlotInputs(sae, File.Exists(log) ? log : null, EvalResults.Read(context, EvalTypes.Core, sae, release)?.Json,
+                              EvalResults.Read(context, EvalTypes.Scr, sae, release)?.Json, EvalResults.Read(context, EvalTypes.Causal, sae, release)?.Json);
+    }
+
+    static StringBuilder Header(StringBuilder summary, ReportParams p, string what) => summary
+        .AppendLine($"# {p.Experiment}: {what}")
+        .AppendLine()
+        .AppendLine($"Pipeline `{p.PipelineFile}`{(p.Overrides.Count > 0 ? $" with `{string.Join(" ", p.Overrides)}`" : "")}, report of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.")
+        .AppendLine()
+        .Append(Description(p) is { } description ? $"{description}\n\n" : "");
+
+    static SummaryRow Row(StageContext context, string name, string release)
+    {
+        var (_, saeManifest) = context.Input(InputRole.SaeNamed(name));
+        var (result, evalFile, _) = EvalResults.Read(context, EvalTypes.SyntheticRecovery, name, release)!;
+        var m = result["eval_result_metrics"]!;
+        double Metric(string category, string key) => m[category]?[key]?.GetValue<double>() ?? double.NaN;
+        var description = SaeDescription.From(result["sae_cfg_dict"]);
+        return new SummaryRow(
+            name, description.Architecture, description.Sparsity,
+            result["sae_cfg_dict"]?["d_sae"]?.GetValue<int>() ?? 0,
+            Metric("sparsity", "l0"), Metric("sparsity", "true_l0"),
+            Metric("reconstruction_quality", "explained_variance"),
+            Metric("feature_recovery", "mmcs"), Metric("feature_recovery", "mcc"), Metric("feature_recovery", "frac_recovered"),
+            Metric("dead_latents", "frac_dead"), Metric("shrinkage", "l2_ratio"),
+            saeManifest.Info?["seconds"]?.GetValue<double>() ?? double.NaN,
+            evalFile);
+    }
+
+    /// <summary>
+    /// The SAEs grouped by seed: the comparison table (when a group has two SAEs or more) and, for groups trained with an
+    /// objective section, the contrast with their baseline group and its reading; as summary.md sections and as the
+    /// notes entry's tail (no "##" headings there: "## " starts an entry in notes.txt). Both "" when there is neither.
+    /// </summary>
+    internal static (string Summary, string Notes) Comparison(ReportParams p, IReadOnlyList<TrainingRow> rows)
+    {
+        var groups = SeedGroups.Of(p.Config["saes"] as JsonArray);
+        string acrossSeeds = ComparisonTable.Markdown(groups, rows);
+        var contrasts = ObjectiveContrasts.Of(groups, rows);
+        string contrast = contrasts.Count == 0 ? "" : $"{ObjectiveContrasts.Markdown(contrasts)}\n{ContrastReading.Paragraphs(contrasts)}\n";
+        string summary = (acrossSeeds.Length > 0 ? $"\n## Across training seeds\n\n{acrossSeeds}" : "") +
+                         (contrast.Length > 0 ? $"\n## Objective vs baseline\n\n{contrast}" : "");
+        string notes = (acrossSeeds.Length > 0 ? $"\nacross training seeds:\n{acrossSeeds}" : "") +
+                       (contrast.Length > 0 ? $"\nobjective vs baseline:\n{contrast}" : "");
+        return (summary, notes);
+    }
+
+    static string? Description(ReportParams p) => p.Config["description"] is JsonValue d && d.GetValue<string>() is { Length: > 0 } s ? s : null;
+
+    internal static string NotesEntry(ReportParams p, IReadOnlyList<string> changes, IReadOnlyList<string> ran, string table, string comparison)
+    {
+        var text = new StringBuilder()
+            .AppendLine($"## {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC · {p.Experiment}")
+            .AppendLine($"pipeline: {p.PipelineFile}{(p.Overrides.Count > 0 ? $" -p:Set=\"{string.Join(";", p.Overrides)}\"" : "")}")
+            .AppendLine($"changed: {(changes.Count == 0 ? "no config change (code or upstream results changed)" : string.Join("; ", changes))}")
+            .AppendLine($"ran: {(ran.Count == 0 ? "" : string.Join(", ", ran) + ", ")}Report")
+            .AppendLine();
+        if (Description(p) is { } description) text.AppendLine(description).AppendLine();
+        return text.Append(table).Append(comparison).ToString();
+    }
+}

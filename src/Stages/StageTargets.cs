@@ -1,0 +1,87 @@
+using System.Text;
+using SaePipeline.Contracts;
+using SaePipeline.Runtime;
+
+namespace SaePipeline;
+
+/// <summary>
+/// Writes build/Stages.targets, the MSBuild side of <see cref="StageTable"/>: per stage a public target (what
+/// <c>dotnet build -t:TrainSae</c> runs) that depends on the stages it reads, and a private target batched over the
+/// stage's items with Inputs = the item's spec and upstream manifests and Outputs = its manifest, so MSBuild runs
+/// exactly the items that are out of date. The file is generated so that a stage is declared once; a test fails
+/// when it differs from what the table gives.
+/// </summary>
+public static class StageTargets
+{
+    public static string Generate()
+    {
+        var x = new StringBuilder();
+        x.Append("""
+            <Project>
+              <!--
+                GENERATED from src/Stages/StageTable.cs by the stage program's msbuild-targets command (src/Stages/StageTargets.cs);
+                do not edit. Imported by build/Pipeline.targets, which defines _PipelinePlan, RunStage and the properties used here.
+
+                Each stage: a public target that depends on the stages it reads and on its private _<Stage>Items target, then
+                prints "stage <Target> <id>: up to date" for the items MSBuild skipped (RunStage prints "ran in" for the others).
+                _<Stage>Items is batched per item (%(…Manifest) differs per item) and skipped when the manifest is newer than
+                every input. Task outputs are not inferred for skipped batches, so _StageRan holds only what really ran.
+              -->
+
+              <!-- The plan's items, by stage. -->
+              <Target Name="_PipelineItemsByStage" DependsOnTargets="_PipelinePlan">
+                <ItemGroup>
+
+            """);
+        foreach (var s in StageTable.All)
+            x.Append($"      <_{s.Target}Item Include=\"@(_PipelineItem)\" Condition=\"'%(Stage)' == '{s.Target}'\" />\n");
+        x.Append("""
+                </ItemGroup>
+              </Target>
+
+              <PropertyGroup>
+                <!-- The stages no other stage reads: what -t:Experiment runs (with everything they read). -->
+
+            """);
+        var sinks = StageTable.All.Where(s => !StageTable.All.Any(o => o.Reads.Contains(s)));
+        x.Append($"    <_PipelineFinalStages>{string.Join(";", sinks.Select(s => s.Target))}</_PipelineFinalStages>\n");
+        x.Append("  </PropertyGroup>\n");
+        string upToDate = StageProcess.UpToDateLine("%(_UpToDate.Stage)", "%(_UpToDate.Id)");
+        foreach (var s in StageTable.All)
+        {
+            string reads = string.Join(";", s.Reads.Select(r => r.Target).Prepend("_PipelineItemsByStage"));
+            x.Append($"""
+
+                  <!-- {s.Target}: {Xml(s.Summary)}. -->
+                  <Target Name="{s.Target}" DependsOnTargets="{reads};_{s.Target}Items">
+                    <ItemGroup>
+                      <_UpToDate Remove="@(_UpToDate)" />
+                      <_UpToDate Include="@(_{s.Target}Item)" Exclude="@(_StageRan)" />
+                    </ItemGroup>
+                    <Message Importance="high" Text="{upToDate}" Condition="'@(_UpToDate)' != ''" />
+                  </Target>
+                  <Target Name="_{s.Target}Items" DependsOnTargets="{reads}"
+                          Inputs="%(_{s.Target}Item.Inputs)" Outputs="%(_{s.Target}Item.Manifest)">
+                    <RunStage StageProgram="$(StageProgram)" Item="@(_{s.Target}Item)" Artifacts="$(_ArtifactsDir)" RecordRun="{(s.SummarisesBuild ? "false" : "true")}">
+                      <Output TaskParameter="Ran" ItemName="_StageRan" />
+                    </RunStage>
+                  </Target>
+
+                """);
+        }
+        x.Append("</Project>\n");
+        return x.ToString();
+    }
+
+    /// <summary>Text inside an XML comment: anything but "--".</summary>
+    static string Xml(string text) => text.Replace("--", "–", StringComparison.Ordinal);
+
+    /// <summary><c>stages msbuild-targets &lt;file&gt;</c>: (re)writes the targets file.</summary>
+    public static int WriteCommand(CommandLine cl)
+    {
+        if (cl.Positional.Count != 1) throw new PipelineException("usage: stages msbuild-targets <file> (build/Stages.targets)", "stages");
+        AtomicFile.WriteAllText(Path.GetFullPath(cl.Positional[0]), Generate());
+        Console.WriteLine($"wrote {cl.Positional[0]} ({StageTable.All.Count} stages)");
+        return 0;
+    }
+}
