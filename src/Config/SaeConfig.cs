@@ -182,27 +182,8 @@ public sealed record SaeConfig : IValidatedConfig
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsImported => Path is not null;
 
-    [System.Text.Json.Serialization.JsonIgnore]
-    public double EffectiveAdamBeta1 => AdamBeta1 ?? (Architecture is SaeArchitecture.Jumprelu or SaeArchitecture.Gated ? 0.0 : 0.9);
-
-    [System.Text.Json.Serialization.JsonIgnore]
-    public double? EffectiveMaxGradNorm => MaxGradNorm ??
-        (Architecture is SaeArchitecture.Topk or SaeArchitecture.BatchTopk or SaeArchitecture.Jumprelu or SaeArchitecture.AprilUpdate ? 1.0 : null);
-
+    /// <summary>topk, batch_topk: latents the AuxK term may use per token (aux_k, else d_in / 2).</summary>
     public int EffectiveAuxK(int dIn) => AuxK ?? Math.Max(1, dIn / 2);
-
-    /// <summary>The unit-norm decoder constraint (projected gradient, renormalised rows) holds for all but april_update.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool ConstrainedDecoder => Architecture != SaeArchitecture.AprilUpdate;
-
-    /// <summary>What the sparsity is set by, for tables and logs: "l1 0.1", "k 32", "target L0 20".</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public string SparsityLabel => Architecture switch
-    {
-        SaeArchitecture.Topk or SaeArchitecture.BatchTopk => $"k {K}",
-        SaeArchitecture.Jumprelu => TargetL0 is { } t ? $"target L0 {t:G4}" : $"l0 {L0Coefficient:G4}",
-        _ => $"l1 {L1Coefficient:G4}",
-    };
 
     public void Validate(ConfigValidation v)
     {
@@ -215,15 +196,9 @@ public sealed record SaeConfig : IValidatedConfig
                 if (v.HasOwn(key)) v.Error(key, $"an imported SAE (path: …) is not trained here, so {key} does not apply; its files say what it is", ConfigCodes.Inconsistent);
             return;
         }
+        // Which keys apply to which architecture, and each architecture's own rules, are the architectures' (their
+        // definitions in src/Sae/Architectures/, checked by SaeArchitectures.Validate after this).
         if (!v.Has("d_sae")) v.Error("d_sae", "missing required key 'd_sae' (the number of latents)", ConfigCodes.MissingRequired);
-        bool topK = Architecture is SaeArchitecture.Topk or SaeArchitecture.BatchTopk;
-        if (topK && K is null) v.Error("k", $"{Name}: {ArchitectureName} needs k, the number of active latents per token", ConfigCodes.MissingRequired);
-        if (topK && K is { } k && DSae >= 1 && k > DSae) v.Error("k", $"must be at most d_sae ({DSae}), got {k}");
-        RefuseUnless(v, topK, "k", "auxk_coefficient", "aux_k");
-        RefuseUnless(v, Architecture == SaeArchitecture.BatchTopk, "threshold_start_step", "threshold_decay");
-        RefuseUnless(v, Architecture == SaeArchitecture.Jumprelu, "l0_coefficient", "target_l0", "jumprelu_bandwidth", "jumprelu_init_threshold");
-        RefuseUnless(v, Architecture is SaeArchitecture.Relu or SaeArchitecture.AprilUpdate or SaeArchitecture.Gated, "l1_coefficient");
-        RefuseUnless(v, Architecture == SaeArchitecture.Relu, "resample_steps");
         if (PrecisionAdversarial is not null && Causal is not null)
             v.Error("causal", "an SAE trains with one research objective: precision_adversarial or causal, not both", ConfigCodes.Inconsistent);
         if (TrainingTokens < BatchSize)
@@ -235,17 +210,5 @@ public sealed record SaeConfig : IValidatedConfig
             v.Warn("lr_warmup_steps", $"warmup ({LrWarmupSteps} steps) is not shorter than training ({Steps} steps); the lr never reaches its value");
         if (LrDecayStartFraction is { } start && start >= LrDecayEndFraction)
             v.Error("lr_decay_start_fraction", $"must be below lr_decay_end_fraction ({LrDecayEndFraction})", ConfigCodes.Inconsistent);
-        if (Architecture == SaeArchitecture.BatchTopk && ThresholdStartStep >= Steps)
-            v.Error("threshold_start_step", $"the inference threshold starts at step {ThresholdStartStep}, but training has only {Steps} steps, " +
-                                            "so it would never be estimated; lower threshold_start_step", ConfigCodes.Inconsistent);
-    }
-
-    string ArchitectureName => Runtime.Json.ToNode(Architecture).GetValue<string>();
-
-    void RefuseUnless(ConfigValidation v, bool applies, params string[] keys)
-    {
-        if (applies) return;
-        foreach (var key in keys)
-            if (v.HasOwn(key)) v.Error(key, $"does not apply to architecture {ArchitectureName}", ConfigCodes.Inconsistent);
     }
 }

@@ -29,14 +29,18 @@ public sealed class SaeTrainer : IDisposable
     readonly SaeConfig config;
     readonly Adam adam;
     readonly Generator resampleGenerator;
+    readonly bool constrainedDecoder;
+    readonly double? maxGradNorm;
 
     public SaeTrainer(SaeObjective objective, SaeConfig config, Generator resampleGenerator)
     {
         Objective = objective;
         this.config = config;
         this.resampleGenerator = resampleGenerator;
+        constrainedDecoder = config.ConstrainedDecoder();
+        maxGradNorm = config.EffectiveMaxGradNorm();
         var sae = objective.Sae;
-        adam = new Adam(sae.Parameters.Select(p => p.Tensor).ToList(), config.EffectiveAdamBeta1, config.AdamBeta2);
+        adam = new Adam(sae.Parameters.Select(p => p.Tensor).ToList(), config.EffectiveAdamBeta1(), config.AdamBeta2);
         TokensSinceFired = zeros([sae.DSae], ScalarType.Int64, sae.W_enc.device).DetachFromDisposeScope();
         StepsSinceActive = zeros([sae.DSae], ScalarType.Int64, sae.W_enc.device).DetachFromDisposeScope();
     }
@@ -68,10 +72,10 @@ public sealed class SaeTrainer : IDisposable
 
         adam.ZeroGrad();
         output.Loss.backward();
-        if (config.ConstrainedDecoder) DecoderNorm.ProjectGradient(Sae.W_dec);
-        if (config.EffectiveMaxGradNorm is { } maxNorm) ClipGradientNorm(maxNorm);
+        if (constrainedDecoder) DecoderNorm.ProjectGradient(Sae.W_dec);
+        if (maxGradNorm is { } maxNorm) ClipGradientNorm(maxNorm);
         adam.Step(lr);
-        if (config.ConstrainedDecoder) DecoderNorm.Renormalize(Sae.W_dec);
+        if (constrainedDecoder) DecoderNorm.Renormalize(Sae.W_dec);
         Objective.AfterStep(output, step);
 
         Tensor fired;

@@ -38,8 +38,6 @@ public abstract class SparseAutoencoder : IDisposable
     /// <summary>SAELens's <c>apply_b_dec_to_input</c>: subtract b_dec from x before encoding (Gemma Scope and our JumpReLU: no).</summary>
     public bool ApplyBDecToInput { get; }
 
-    public abstract SaeArchitecture Architecture { get; }
-
     /// <summary>The <c>architecture</c> written to cfg.json: standard, topk, jumprelu or gated.</summary>
     public abstract string SaeLensArchitecture { get; }
 

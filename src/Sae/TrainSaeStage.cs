@@ -38,7 +38,7 @@ public static class TrainSaeStage
         long seed = cfg.Seed ?? throw new PipelineException("the SAE seed was not resolved by the planner", context.Spec.Id);
         var device = TorchRuntime.Resolve(p.Device);
         long steps = cfg.Steps, trainRows = cache.Rows(CacheActivationsStage.TrainSplit);
-        context.Log($"{Json.ToNode(cfg.Architecture)} d_in {p.DIn} → d_sae {cfg.DSae}, {cfg.SparsityLabel}, lr {cfg.Lr}, " +
+        context.Log($"{Json.ToNode(cfg.Architecture)} d_in {p.DIn} → d_sae {cfg.DSae}, {cfg.SparsityLabel()}, lr {cfg.Lr}, " +
                     $"{steps:N0} steps × {cfg.BatchSize} rows ({(double)steps * cfg.BatchSize / trainRows:F2} epochs of {trainRows:N0}), " +
                     $"{(cfg.MatmulDtype == MatmulDtype.Bfloat16 ? "bf16 matmuls, " : "")}device {TorchRuntime.Describe(device)}, seed {seed}");
 
@@ -106,7 +106,7 @@ public static class TrainSaeStage
                 }
                 if (!double.IsFinite(result.loss))
                     throw new PipelineException(
-                        $"the loss became {result.loss} at step {step} (lr {cfg.Lr}, {cfg.SparsityLabel}); " +
+                        $"the loss became {result.loss} at step {step} (lr {cfg.Lr}, {cfg.SparsityLabel()}); " +
                         "lower lr, or check the activations for NaN/Inf. Nothing was saved", context.Spec.Id) { Code = "SAE3001" };
                 if (result.stats is { } s)
                 {
@@ -139,8 +139,9 @@ public static class TrainSaeStage
         training["objective"] = objective.GetType().Name;
         training["steps"] = steps;
         training["input_scale"] = inputScale;
-        training["adam_beta1"] = cfg.EffectiveAdamBeta1;
-        training["max_grad_norm"] = cfg.EffectiveMaxGradNorm;
+        training["adam_beta1"] = cfg.EffectiveAdamBeta1();
+        training["max_grad_norm"] = cfg.EffectiveMaxGradNorm();
+        training["sparsity"] = cfg.SparsityLabel();
         SaeLensFormat.Save(context.OutputDir, sae, Provenance(cache, cacheManifest, training, context.Spec.Code));
         context.Commit(new JsonObject
         {

@@ -1,4 +1,5 @@
 using SaePipeline.Config;
+using SaePipeline.Sae;
 
 namespace SaePipeline.Tests;
 
@@ -160,12 +161,37 @@ public sealed class SaeConfigTests
     public void ArchitectureDefaultsFollowThePublishedTrainers()
     {
         var c = new SaeConfig { Name = "x", DSae = 8 };
-        Assert.Equal((0.9, (double?)null), (c.EffectiveAdamBeta1, c.EffectiveMaxGradNorm));
-        Assert.Equal((0.0, (double?)1.0), ((c with { Architecture = SaeArchitecture.Jumprelu }).EffectiveAdamBeta1, (c with { Architecture = SaeArchitecture.Jumprelu }).EffectiveMaxGradNorm));
-        Assert.Equal((0.0, (double?)null), ((c with { Architecture = SaeArchitecture.Gated }).EffectiveAdamBeta1, (c with { Architecture = SaeArchitecture.Gated }).EffectiveMaxGradNorm));
-        Assert.Equal(1.0, (c with { Architecture = SaeArchitecture.Topk }).EffectiveMaxGradNorm);
-        Assert.False((c with { Architecture = SaeArchitecture.AprilUpdate }).ConstrainedDecoder);
+        SaeConfig As(SaeArchitecture a) => c with { Architecture = a };
+        Assert.Equal((0.9, (double?)null), (c.EffectiveAdamBeta1(), c.EffectiveMaxGradNorm()));
+        Assert.Equal((0.0, (double?)1.0), (As(SaeArchitecture.Jumprelu).EffectiveAdamBeta1(), As(SaeArchitecture.Jumprelu).EffectiveMaxGradNorm()));
+        Assert.Equal((0.0, (double?)null), (As(SaeArchitecture.Gated).EffectiveAdamBeta1(), As(SaeArchitecture.Gated).EffectiveMaxGradNorm()));
+        Assert.Equal(1.0, As(SaeArchitecture.Topk).EffectiveMaxGradNorm());
+        Assert.Equal(1.0, As(SaeArchitecture.AprilUpdate).EffectiveMaxGradNorm());
+        Assert.False(As(SaeArchitecture.AprilUpdate).ConstrainedDecoder());
+        Assert.True(As(SaeArchitecture.Gated).ConstrainedDecoder());
         Assert.Equal(64, c.EffectiveAuxK(128));
-        Assert.Equal(0.5, (c with { AdamBeta1 = 0.5, Architecture = SaeArchitecture.Gated }).EffectiveAdamBeta1);
+        Assert.Equal(0.5, (c with { AdamBeta1 = 0.5, Architecture = SaeArchitecture.Gated }).EffectiveAdamBeta1());
+        Assert.Equal(["l1 0.1", "k 32", "target L0 20", "l0 2"],
+            new[] { c, As(SaeArchitecture.BatchTopk) with { K = 32 }, As(SaeArchitecture.Jumprelu) with { TargetL0 = 20 }, As(SaeArchitecture.Jumprelu) with { L0Coefficient = 2 } }
+                .Select(x => x.SparsityLabel()));
+    }
+
+    [Fact]
+    public void EveryArchitectureHasOneDefinitionWhoseModelAndObjectiveItMakes()
+    {
+        Assert.Equal(Enum.GetValues<SaeArchitecture>().Order(), SaeArchitectures.All.Select(a => a.Id).Order());
+        foreach (var definition in SaeArchitectures.All)
+        {
+            var config = new SaeConfig { Name = "x", DSae = 8, Architecture = definition.Id, K = 2 };
+            using var generator = SaePipeline.Runtime.TorchRuntime.Generator(1, "test");
+            using var sae = SaeInitialization.Create(config, 4, generator, TorchSharp.torch.CPU);
+            Assert.Equal(definition.SaeLensName, sae.SaeLensArchitecture);
+            Assert.IsAssignableFrom<SaeObjective>(SaeObjective.Create(config, sae));
+        }
+        // A model of the wrong type for the architecture is refused by name.
+        using var g = SaePipeline.Runtime.TorchRuntime.Generator(1, "test");
+        using var relu = SaeInitialization.Create(new SaeConfig { Name = "x", DSae = 8 }, 4, g, TorchSharp.torch.CPU);
+        var e = Assert.Throws<ArgumentException>(() => SaeObjective.Create(new SaeConfig { Name = "x", DSae = 8, Architecture = SaeArchitecture.Topk, K = 2 }, relu));
+        Assert.Contains("no objective trains a ReluSae as topk", e.Message);
     }
 }

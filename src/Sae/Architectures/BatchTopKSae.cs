@@ -12,6 +12,27 @@ namespace SaePipeline.Sae;
 /// </summary>
 public sealed class BatchTopKSae : SparseAutoencoder
 {
+    /// <summary>Bussmann et al.: k·B over the batch, then one learned threshold at inference; AuxK, gradient clipping.</summary>
+    public static readonly SaeArchitectureDefinition Definition = new()
+    {
+        Id = SaeArchitecture.BatchTopk, SaeLensName = "jumprelu", Keys = ["k", "auxk_coefficient", "aux_k", "threshold_start_step", "threshold_decay"],
+        Sparsity = c => $"k {c.K}", MaxGradNorm = 1.0,
+        Validate = (c, v) =>
+        {
+            SaeArchitectures.RequireK(c, v);
+            if (c.TrainingTokens >= c.BatchSize && c.ThresholdStartStep >= c.Steps)
+                v.Error("threshold_start_step", $"the inference threshold starts at step {c.ThresholdStartStep}, but training has only {c.Steps} steps, " +
+                                                "so it would never be estimated; lower threshold_start_step", ConfigCodes.Inconsistent);
+        },
+        Initialize = (c, dIn, generator, device) =>
+        {
+            using var scope = NewDisposeScope();
+            var (wEnc, bEnc, wDec, bDec) = SaeInitialization.Tied(dIn, c.DSae, generator, device);
+            return new BatchTopKSae(wEnc, bEnc, wDec, bDec, c.K!.Value, tensor(-1f).to(device));   // θ unset until estimated
+        },
+        Objective = (c, sae) => new BatchTopKObjective(c, SaeArchitectureDefinition.As<BatchTopKSae>(sae, SaeArchitecture.BatchTopk)),
+    };
+
     public BatchTopKSae(Tensor wEnc, Tensor bEnc, Tensor wDec, Tensor bDec, int k, Tensor threshold)
         : base(wEnc, wDec, bDec, applyBDecToInput: true)
     {
@@ -32,7 +53,6 @@ public sealed class BatchTopKSae : SparseAutoencoder
     /// <summary>θ (a 0-d tensor); negative until the training has estimated it.</summary>
     public Tensor Threshold { get; }
 
-    public override SaeArchitecture Architecture => SaeArchitecture.BatchTopk;
     public override string SaeLensArchitecture => "jumprelu";
     public override IReadOnlyList<NamedTensor> Parameters => [new("W_enc", W_enc), new("b_enc", b_enc), new("W_dec", W_dec), new("b_dec", b_dec)];
     public override IReadOnlyList<NamedTensor> Buffers => [new("threshold", Threshold)];

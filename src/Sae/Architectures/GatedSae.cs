@@ -11,6 +11,22 @@ namespace SaePipeline.Sae;
 /// </summary>
 public sealed class GatedSae : SparseAutoencoder
 {
+    /// <summary>Rajamanoharan et al.: L1 on the gate, an auxiliary loss, β1 = 0; Gaussian tied initialisation.</summary>
+    public static readonly SaeArchitectureDefinition Definition = new()
+    {
+        Id = SaeArchitecture.Gated, SaeLensName = "gated", Keys = ["l1_coefficient"],
+        Sparsity = ReluSae.Relu.Sparsity, AdamBeta1 = 0.0,
+        Initialize = (c, dIn, generator, device) =>
+        {
+            using var scope = NewDisposeScope();
+            var wDec = SaeInitialization.UnitRows(randn([c.DSae, dIn], generator: generator));
+            Tensor Zeros(int n) => zeros([n]).to(device).requires_grad_();
+            return new GatedSae(wDec.t().contiguous().to(device).requires_grad_(), Zeros(c.DSae), Zeros(c.DSae), Zeros(c.DSae),
+                                wDec.to(device).requires_grad_(), Zeros(dIn));
+        },
+        Objective = (c, sae) => new GatedObjective(c, SaeArchitectureDefinition.As<GatedSae>(sae, SaeArchitecture.Gated)),
+    };
+
     public GatedSae(Tensor wEnc, Tensor bGate, Tensor rMag, Tensor bMag, Tensor wDec, Tensor bDec, bool applyBDecToInput = true)
         : base(wEnc, wDec, bDec, applyBDecToInput)
     {
@@ -28,7 +44,6 @@ public sealed class GatedSae : SparseAutoencoder
     public Tensor b_mag { get; }
 #pragma warning restore IDE1006, CA1707
 
-    public override SaeArchitecture Architecture => SaeArchitecture.Gated;
     public override string SaeLensArchitecture => "gated";
     public override IReadOnlyList<NamedTensor> Parameters =>
         [new("W_enc", W_enc), new("b_gate", b_gate), new("r_mag", r_mag), new("b_mag", b_mag), new("W_dec", W_dec), new("b_dec", b_dec)];

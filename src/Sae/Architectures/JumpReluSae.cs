@@ -1,3 +1,4 @@
+using System.Globalization;
 using SaePipeline.Config;
 using static TorchSharp.torch;
 
@@ -10,6 +11,22 @@ namespace SaePipeline.Sae;
 /// </summary>
 public sealed class JumpReluSae : SparseAutoencoder
 {
+    /// <summary>Rajamanoharan et al.: per-latent thresholds by a straight-through estimator, an L0 penalty, β1 = 0, clipping.</summary>
+    public static readonly SaeArchitectureDefinition Definition = new()
+    {
+        Id = SaeArchitecture.Jumprelu, SaeLensName = "jumprelu", Keys = ["l0_coefficient", "target_l0", "jumprelu_bandwidth", "jumprelu_init_threshold"],
+        Sparsity = c => c.TargetL0 is { } t ? string.Create(CultureInfo.InvariantCulture, $"target L0 {t:G4}")
+                                             : string.Create(CultureInfo.InvariantCulture, $"l0 {c.L0Coefficient:G4}"),
+        AdamBeta1 = 0.0, MaxGradNorm = 1.0,
+        Initialize = (c, dIn, generator, device) =>
+        {
+            using var scope = NewDisposeScope();
+            var (wEnc, bEnc, wDec, bDec) = SaeInitialization.Tied(dIn, c.DSae, generator, device);
+            return new JumpReluSae(wEnc, bEnc, wDec, bDec, full([c.DSae], c.JumpreluInitThreshold).to(device).requires_grad_());
+        },
+        Objective = (c, sae) => new JumpReluObjective(c, SaeArchitectureDefinition.As<JumpReluSae>(sae, SaeArchitecture.Jumprelu)),
+    };
+
     public JumpReluSae(Tensor wEnc, Tensor bEnc, Tensor wDec, Tensor bDec, Tensor threshold, bool applyBDecToInput = false)
         : base(wEnc, wDec, bDec, applyBDecToInput)
     {
@@ -24,7 +41,6 @@ public sealed class JumpReluSae : SparseAutoencoder
     public Tensor threshold { get; }
 #pragma warning restore IDE1006, CA1707
 
-    public override SaeArchitecture Architecture => SaeArchitecture.Jumprelu;
     public override string SaeLensArchitecture => "jumprelu";
     public override IReadOnlyList<NamedTensor> Parameters =>
         [new("W_enc", W_enc), new("b_enc", b_enc), new("W_dec", W_dec), new("b_dec", b_dec), new("threshold", threshold)];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SaePipeline.Config;
 using static TorchSharp.torch;
 
@@ -9,21 +10,35 @@ namespace SaePipeline.Sae;
 /// </summary>
 public sealed class ReluSae : SparseAutoencoder
 {
-    public ReluSae(Tensor wEnc, Tensor bEnc, Tensor wDec, Tensor bDec, SaeArchitecture architecture = SaeArchitecture.Relu, bool applyBDecToInput = true)
+    /// <summary>dictionary_learning's StandardTrainer ("Towards Monosemanticity"): L1, unit-norm decoder, optional resampling.</summary>
+    public static readonly SaeArchitectureDefinition Relu = new()
+    {
+        Id = SaeArchitecture.Relu, SaeLensName = "standard", Keys = ["l1_coefficient", "resample_steps"],
+        Sparsity = c => string.Create(CultureInfo.InvariantCulture, $"l1 {c.L1Coefficient:G4}"),
+        Initialize = (c, dIn, generator, device) => Initialize(dIn, c.DSae, generator, device),
+        Objective = (c, sae) => new ReluL1Objective(c, SaeArchitectureDefinition.As<ReluSae>(sae, SaeArchitecture.Relu)),
+    };
+
+    /// <summary>Anthropic's April 2024 update: L1 weighted by decoder norms, unconstrained decoder, gradient clipping.</summary>
+    public static readonly SaeArchitectureDefinition AprilUpdate = new()
+    {
+        Id = SaeArchitecture.AprilUpdate, SaeLensName = "standard", Keys = ["l1_coefficient"],
+        Sparsity = Relu.Sparsity, MaxGradNorm = 1.0, ConstrainedDecoder = false,
+        Initialize = (c, dIn, generator, device) => Initialize(dIn, c.DSae, generator, device, zeroEncoderBias: true),
+        Objective = (c, sae) => new AprilUpdateObjective(c, SaeArchitectureDefinition.As<ReluSae>(sae, SaeArchitecture.AprilUpdate)),
+    };
+
+    public ReluSae(Tensor wEnc, Tensor bEnc, Tensor wDec, Tensor bDec, bool applyBDecToInput = true)
         : base(wEnc, wDec, bDec, applyBDecToInput)
     {
         b_enc = bEnc.DetachFromDisposeScope();
         CheckVector(b_enc, DSae, "b_enc");
-        if (architecture is not (SaeArchitecture.Relu or SaeArchitecture.AprilUpdate))
-            throw new ArgumentException($"a ReLU SAE is trained as relu or april_update, not {architecture}");
-        Architecture = architecture;
     }
 
 #pragma warning disable IDE1006, CA1707
     public Tensor b_enc { get; }
 #pragma warning restore IDE1006, CA1707
 
-    public override SaeArchitecture Architecture { get; }
     public override string SaeLensArchitecture => "standard";
     public override IReadOnlyList<NamedTensor> Parameters => [new("W_enc", W_enc), new("b_enc", b_enc), new("W_dec", W_dec), new("b_dec", b_dec)];
     protected override IEnumerable<Tensor> BiasesAndThresholds => [b_enc];
@@ -36,19 +51,18 @@ public sealed class ReluSae : SparseAutoencoder
     /// brings decoder rows to unit norm after the first step. For april_update, b_enc = 0 (SAELens's April-update
     /// initialisation; its decoder stays unconstrained, so the 0.1 norm is where it starts).
     /// </summary>
-    public static ReluSae Initialize(int dIn, int dSae, Generator generator, Device device, SaeArchitecture architecture = SaeArchitecture.Relu)
+    public static ReluSae Initialize(int dIn, int dSae, Generator generator, Device device, bool zeroEncoderBias = false)
     {
         using var scope = NewDisposeScope();
         var w = randn([dIn, dSae], generator: generator);
         w = w / w.norm(dim: 0, keepdim: true) * 0.1;
         double bound = 1.0 / Math.Sqrt(dIn);
         var bEnc = rand([dSae], generator: generator).mul_(2 * bound).sub_(bound);
-        if (architecture == SaeArchitecture.AprilUpdate) bEnc.zero_();
+        if (zeroEncoderBias) bEnc.zero_();
         return new ReluSae(
             w.clone().to(device).requires_grad_(),
             bEnc.to(device).requires_grad_(),
             w.t().contiguous().to(device).requires_grad_(),
-            zeros([dIn], device: device).requires_grad_(),
-            architecture);
+            zeros([dIn], device: device).requires_grad_());
     }
 }

@@ -10,6 +10,20 @@ namespace SaePipeline.Sae;
 /// </summary>
 public sealed class TopKSae : SparseAutoencoder
 {
+    /// <summary>Gao et al.: k per token, AuxK on dead latents, gradient clipping; tied initialisation (<see cref="SaeInitialization.Tied"/>).</summary>
+    public static readonly SaeArchitectureDefinition Definition = new()
+    {
+        Id = SaeArchitecture.Topk, SaeLensName = "topk", Keys = ["k", "auxk_coefficient", "aux_k"],
+        Sparsity = c => $"k {c.K}", MaxGradNorm = 1.0, Validate = SaeArchitectures.RequireK,
+        Initialize = (c, dIn, generator, device) =>
+        {
+            using var scope = NewDisposeScope();
+            var (wEnc, bEnc, wDec, bDec) = SaeInitialization.Tied(dIn, c.DSae, generator, device);
+            return new TopKSae(wEnc, bEnc, wDec, bDec, c.K!.Value);
+        },
+        Objective = (c, sae) => new TopKObjective(c, SaeArchitectureDefinition.As<TopKSae>(sae, SaeArchitecture.Topk)),
+    };
+
     public TopKSae(Tensor wEnc, Tensor bEnc, Tensor wDec, Tensor bDec, int k, bool applyBDecToInput = true)
         : base(wEnc, wDec, bDec, applyBDecToInput)
     {
@@ -24,7 +38,6 @@ public sealed class TopKSae : SparseAutoencoder
 #pragma warning restore IDE1006, CA1707
 
     public int K { get; }
-    public override SaeArchitecture Architecture => SaeArchitecture.Topk;
     public override string SaeLensArchitecture => "topk";
     public override IReadOnlyList<NamedTensor> Parameters => [new("W_enc", W_enc), new("b_enc", b_enc), new("W_dec", W_dec), new("b_dec", b_dec)];
     protected override IEnumerable<Tensor> BiasesAndThresholds => [b_enc];

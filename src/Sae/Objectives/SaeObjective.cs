@@ -67,14 +67,6 @@ public abstract class SaeObjective(SaeConfig config)
 
     protected static Tensor Zero(Tensor like) => zeros([], like.dtype, like.device);
 
-    public static SaeObjective Create(SaeConfig config, SparseAutoencoder sae) => (config.Architecture, sae) switch
-    {
-        (SaeArchitecture.Relu, ReluSae relu) => new ReluL1Objective(config, relu),
-        (SaeArchitecture.AprilUpdate, ReluSae relu) => new AprilUpdateObjective(config, relu),
-        (SaeArchitecture.Topk, TopKSae topK) => new TopKObjective(config, topK),
-        (SaeArchitecture.BatchTopk, BatchTopKSae batchTopK) => new BatchTopKObjective(config, batchTopK),
-        (SaeArchitecture.Jumprelu, JumpReluSae jumpRelu) => new JumpReluObjective(config, jumpRelu),
-        (SaeArchitecture.Gated, GatedSae gated) => new GatedObjective(config, gated),
-        _ => throw new ArgumentException($"no objective trains a {sae.GetType().Name} as {config.Architecture}"),
-    };
+    /// <summary>The architecture's objective (its definition says which), for an SAE of its model type.</summary>
+    public static SaeObjective Create(SaeConfig config, SparseAutoencoder sae) => SaeArchitectures.Of(config).Objective(config, sae);
 }

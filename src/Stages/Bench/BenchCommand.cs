@@ -66,7 +66,7 @@ public static class BenchCommand
             var config = new SaeConfig
             {
                 Name = "bench", Architecture = architecture, DSae = f, BatchSize = b, LrWarmupSteps = 0, SparsityWarmupSteps = 0,
-                K = architecture is SaeArchitecture.Topk or SaeArchitecture.BatchTopk ? k : null, ThresholdStartStep = 0,
+                K = SaeArchitectures.Of(architecture).Keys.Contains("k") ? k : null, ThresholdStartStep = 0,
                 DeadAfterTokens = b, MatmulDtype = dtype, TrainingTokens = (long)b * 1_000_000,
             };
             using var sae = SaeInitialization.Create(config, d, TorchRuntime.Generator(0, "bench/init"), device);

@@ -15,6 +15,15 @@ namespace SaePipeline.Config;
 /// </summary>
 internal sealed class ConfigBinder(string file)
 {
+    /// <summary>
+    /// Rules of a record that live above the config floor, run after its own <see cref="IValidatedConfig.Validate"/>:
+    /// an SAE entry's architecture-specific keys belong to the architectures (src/Sae/Architectures/).
+    /// </summary>
+    static readonly Dictionary<Type, Action<object, ConfigValidation>> Rules = new()
+    {
+        [typeof(SaeConfig)] = (sae, v) => Sae.SaeArchitectures.Validate((SaeConfig)sae, v),
+    };
+
     readonly List<ConfigError> errors = [];
     readonly HashSet<string> reported = [];
     readonly Dictionary<YamlNode, string> commandLineNodes = new(ReferenceEqualityComparer.Instance);
@@ -97,8 +106,12 @@ internal sealed class ConfigBinder(string file)
                 Report(mapping, Join(path, key), ConfigCodes.MissingRequired, $"missing required key '{key}'");
 
         bool clean = errors.Count(e => !e.IsWarning) == errorsBefore;
-        if (clean && instance is IValidatedConfig validated)
-            validated.Validate(new YamlConfigValidation(this, mapping, path));
+        if (clean)
+        {
+            var validation = new YamlConfigValidation(this, mapping, path);
+            if (instance is IValidatedConfig validated) validated.Validate(validation);
+            if (Rules.TryGetValue(type, out var rule)) rule(instance, validation);
+        }
         return instance;
     }
 

@@ -70,7 +70,7 @@ public sealed class TrainingTests
         using var source = new PlantedFeatureSource(Source, seed: 12);
         using var sae = Train(source, config, steps: 20, seed: 12);
         double worst = (sae.W_dec.norm(dim: 1, keepdim: false) - 1).abs().max().item<float>();
-        if (config.ConstrainedDecoder) Assert.True(worst < 1e-5, $"{name}: max |‖W_dec,i‖ − 1| = {worst}");
+        if (config.ConstrainedDecoder()) Assert.True(worst < 1e-5, $"{name}: max |‖W_dec,i‖ − 1| = {worst}");
         else Assert.True(worst > 0.1, $"{name} is unconstrained, yet its decoder rows are unit norm (max deviation {worst})");
     }
 
