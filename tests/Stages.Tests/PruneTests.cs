@@ -39,4 +39,28 @@ public sealed class PruneTests
         Assert.False(File.Exists(currentCheckpoint));
         Assert.True(File.Exists(current.SpecPath(root)));
     }
+
+    [Fact]
+    public void KeepsTheCurrentReportAndItsLinkAndRemovesOlderReports()
+    {
+        using var dir = new TempDir();
+        var loaded = PipelineConfigLoader.Load(dir.File("pipeline.yaml", """
+            name: exp
+            synthetic: {n_features: 8, d_in: 4}
+            saes: [{name: a, d_sae: 8}]
+            """));
+        var plan = PipelinePlanner.Build(loaded, Path.Combine(dir.Path, "notes.txt"));
+        string root = Path.Combine(dir.Path, "artifacts");
+        var report = plan.Items.Single(i => i.Kind == StageTable.Report);
+        string reports = Path.Combine(root, "report");
+        foreach (var name in new[] { report.Id, "exp-0badf00d", "exp.old-12345-abcdef01", "exp.old-not-ours" })
+            Directory.CreateDirectory(Path.Combine(reports, name));
+        File.WriteAllText(Path.Combine(reports, report.Id, Manifest.FileName), "{}");
+        PlanWriter.Write(plan, root);   // a finished current report: the plan points the experiment's link at it
+        Assert.Equal(Path.Combine(reports, report.Id), CurrentLink.Target(Path.Combine(reports, "exp")));
+
+        Prune.Run(plan, root, dryRun: false);
+        Assert.Equal(new[] { "exp", "exp.old-not-ours", report.Id }.Order(StringComparer.Ordinal), Directory.EnumerateFileSystemEntries(reports).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(Path.Combine(reports, report.Id), CurrentLink.Target(Path.Combine(reports, "exp")));
+    }
 }

@@ -5,22 +5,23 @@ namespace SaePipeline.Artifacts;
 
 /// <summary>
 /// <c>manifest.json</c>: written last into an artifact folder; a folder without a valid one does not exist.
-/// It records what was made (files with sizes and hashes), from what (fingerprint, params, upstream items, code
-/// version) and how it went (timings and stage-specific facts in <see cref="Info"/>).
+/// It records what was made (files with sizes and hashes), from what (fingerprint, params, upstream items, the code)
+/// and how it went (timings and stage-specific facts in <see cref="Info"/>).
 /// </summary>
 public sealed record Manifest
 {
     public const string FileName = "manifest.json";
 
-    public int Format { get; init; } = 1;
+    /// <summary>2: the code is a <see cref="CodeIdentity"/> (1 had a single version string of the whole program).</summary>
+    public int Format { get; init; } = 2;
     public required string Stage { get; init; }
     public required string Name { get; init; }
     public required string Id { get; init; }
     public required string Fingerprint { get; init; }
     public required JsonObject Params { get; init; }
     public required IReadOnlyList<UpstreamRef> Upstream { get; init; }
-    /// <summary>The code that made it (null only in manifests written by hand, in tests).</summary>
-    public required CodeIdentity? Code { get; init; }
+    /// <summary>The code that made it (null in manifests written before code identities, and by hand in tests).</summary>
+    public CodeIdentity? Code { get; init; }
     public required DateTimeOffset StartedUtc { get; init; }
     public required double Seconds { get; init; }
     public required IReadOnlyList<ManifestFile> Files { get; init; }

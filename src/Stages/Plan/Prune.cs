@@ -14,6 +14,9 @@ public static partial class Prune
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]*-[0-9a-f]{8}(\.(tmp|old)-\d+-[0-9a-f]{8})?$")]
     private static partial Regex ItemFolder();
 
+    [GeneratedRegex(@"^\.old-\d+-[0-9a-f]{8}$")]
+    private static partial Regex MovedAside();
+
     public static IReadOnlyList<(string Path, long Bytes)> Run(PipelinePlan plan, string root, bool dryRun)
     {
         var keep = new HashSet<string>(plan.Items.SelectMany(i => new[] { i.OutputDir(root), i.SpecPath(root) }).Select(Path.GetFullPath));
@@ -25,6 +28,12 @@ public static partial class Prune
                 foreach (var dir in Directory.EnumerateDirectories(folder))
                     if (ItemFolder().IsMatch(Path.GetFileName(dir)) && !keep.Contains(Path.GetFullPath(dir)))
                         removed.Add((dir, Remove(dir, dryRun)));
+            // A report an older version wrote in place of the experiment's link was moved aside when the link was made.
+            if (kind.LinksCurrent && Directory.Exists(folder))
+                foreach (var item in plan.Items.Where(i => i.Kind == kind))
+                    foreach (var dir in Directory.EnumerateDirectories(folder, $"{item.Name}.old-*"))
+                        if (MovedAside().IsMatch(Path.GetFileName(dir)[item.Name.Length..]))
+                            removed.Add((dir, Remove(dir, dryRun)));
             // A training checkpoint is needed only by a current item that has not finished: one of an item the plan no
             // longer has can never be resumed, and one left by a kill between commit and clean-up is spent.
             string checkpoints = ArtifactLayout.CheckpointsOf(root, kind.Target);

@@ -51,7 +51,7 @@ internal static class LabelledCaches
         var manifest = new Manifest
         {
             Stage = "CacheActivations", Name = "t", Id = "t-00000000", Fingerprint = "f", Params = [], Upstream = [],
-            Code = null, StartedUtc = DateTimeOffset.UnixEpoch, Seconds = 0, Files = [], Info = (System.Text.Json.Nodes.JsonObject)Json.ToNode(info),
+            StartedUtc = DateTimeOffset.UnixEpoch, Seconds = 0, Files = [], Info = (System.Text.Json.Nodes.JsonObject)Json.ToNode(info),
         };
         return ActivationCache.Open(dir, manifest);
     }
