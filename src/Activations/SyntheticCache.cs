@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SaePipeline.Activations.Synthetic;
 using SaePipeline.Artifacts;
 using SaePipeline.Formats;
 using SaePipeline.Runtime;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Synthetic;
 
 namespace SaePipeline.Activations;
 

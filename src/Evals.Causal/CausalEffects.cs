@@ -1,8 +1,8 @@
+using SaePipeline.Activations.Core;
+using SaePipeline.Config;
 using SaePipeline.Models;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
-using SaePipeline.Config;
-using SaePipeline.Activations.Core;
 
 namespace SaePipeline.Evals.Causal;
 

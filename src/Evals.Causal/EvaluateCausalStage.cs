@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SaePipeline.Activations.Core;
 using SaePipeline.Artifacts;
+using SaePipeline.Config;
 using SaePipeline.Models;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
-using SaePipeline.Config;
-using SaePipeline.Activations.Core;
 
 namespace SaePipeline.Evals.Causal;
 

@@ -1,8 +1,8 @@
+using SaePipeline.Activations.Core;
 using SaePipeline.Models;
 using SaePipeline.Models.Tokenizers;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Core;
 
 namespace SaePipeline.Evals.Core;
 

@@ -1,5 +1,5 @@
-using static TorchSharp.torch;
 using SaePipeline.Activations.Core;
+using static TorchSharp.torch;
 
 namespace SaePipeline.Evals.Core;
 

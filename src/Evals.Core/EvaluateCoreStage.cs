@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using SaePipeline.Activations.Core;
 using SaePipeline.Artifacts;
 using SaePipeline.Models;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
-using SaePipeline.Activations.Core;
 
 namespace SaePipeline.Evals.Core;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Probes;
 using SaePipeline.Runtime;
-using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Evals.ScrTpp;
 

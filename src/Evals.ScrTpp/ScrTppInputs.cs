@@ -1,4 +1,5 @@
 using SaePipeline.Activations;
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Artifacts;
 using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
@@ -6,7 +7,6 @@ using SaePipeline.Probes;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Evals.ScrTpp;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Probes;
 using SaePipeline.Runtime;
-using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Evals.ScrTpp;
 

@@ -1,7 +1,7 @@
 using SaePipeline.Activations;
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Evals;
 

@@ -1,5 +1,5 @@
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
+using static TorchSharp.torch;
 
 namespace SaePipeline.Models;
 

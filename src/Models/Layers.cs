@@ -1,6 +1,6 @@
 using SaePipeline.Runtime;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
+using static TorchSharp.torch;
 
 namespace SaePipeline.Models;
 

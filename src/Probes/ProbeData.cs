@@ -1,6 +1,6 @@
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
-using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Probes;
 

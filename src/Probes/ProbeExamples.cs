@@ -1,5 +1,5 @@
-using SaePipeline.Runtime;
 using SaePipeline.Activations.Labelled;
+using SaePipeline.Runtime;
 
 namespace SaePipeline.Probes;
 

@@ -1,7 +1,7 @@
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Config;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Runtime;
-using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Probes;
 

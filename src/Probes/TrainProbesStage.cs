@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using SaePipeline.Activations;
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Artifacts;
 using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Runtime;
-using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Probes;
 

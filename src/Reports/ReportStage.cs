@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using SaePipeline.Artifacts;
+using SaePipeline.Contracts;
 using SaePipeline.Evals;
 using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Runtime;
-using SaePipeline.Contracts;
 
 namespace SaePipeline.Reports;
 

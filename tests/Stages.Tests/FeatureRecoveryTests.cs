@@ -1,6 +1,6 @@
 using SaePipeline.Evals;
-using static TorchSharp.torch;
 using SaePipeline.Evals.Synthetic;
+using static TorchSharp.torch;
 
 namespace SaePipeline.Tests;
 

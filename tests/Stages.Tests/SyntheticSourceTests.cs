@@ -1,8 +1,8 @@
 using SaePipeline.Activations;
+using SaePipeline.Activations.Synthetic;
 using SaePipeline.Config;
 using SaePipeline.Runtime;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Synthetic;
 
 namespace SaePipeline.Tests;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using SaePipeline.Config;
 using SaePipeline.Data;
 using SaePipeline.Formats;
 using SaePipeline.Models.Tokenizers;
 using SaePipeline.Runtime;
 using static TorchSharp.torch;
-using SaePipeline.Config;
 
 namespace SaePipeline.Models.Builtin;
 

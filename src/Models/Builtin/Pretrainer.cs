@@ -1,7 +1,7 @@
+using SaePipeline.Config;
 using SaePipeline.Optim;
 using SaePipeline.Runtime;
 using static TorchSharp.torch;
-using SaePipeline.Config;
 
 namespace SaePipeline.Models.Builtin;
 

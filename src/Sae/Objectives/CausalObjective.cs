@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
+using SaePipeline.Activations.Core;
 using SaePipeline.Config;
 using SaePipeline.Models;
 using SaePipeline.Models.Tokenizers;
 using SaePipeline.Runtime;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Core;
 
 namespace SaePipeline.Sae;
 

@@ -1,6 +1,6 @@
+using SaePipeline.Activations.Core;
 using SaePipeline.Models;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Core;
 
 namespace SaePipeline.Sae;
 

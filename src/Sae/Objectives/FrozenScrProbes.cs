@@ -1,8 +1,8 @@
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Sae;
 

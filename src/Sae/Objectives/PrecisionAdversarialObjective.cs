@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Config;
 using SaePipeline.Runtime;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Sae;
 

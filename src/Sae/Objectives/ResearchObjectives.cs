@@ -1,11 +1,11 @@
 using SaePipeline.Activations;
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Artifacts;
 using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Models;
 using SaePipeline.Runtime;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Sae;
 

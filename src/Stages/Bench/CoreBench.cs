@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SaePipeline.Activations.Core;
 using SaePipeline.Config;
 using SaePipeline.Data;
 using SaePipeline.Evals.Core;
@@ -8,7 +9,6 @@ using SaePipeline.Plan;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Core;
 
 namespace SaePipeline.Bench;
 

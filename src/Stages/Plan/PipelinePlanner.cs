@@ -1,12 +1,15 @@
 using System.Text.Json.Nodes;
 using SaePipeline.Activations;
+using SaePipeline.Activations.Core;
+using SaePipeline.Artifacts;
 using SaePipeline.Config;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Evals;
 using SaePipeline.Evals.Causal;
 using SaePipeline.Evals.Core;
-using SaePipeline.Evals.SparseProbing;
 using SaePipeline.Evals.ScrTpp;
+using SaePipeline.Evals.SparseProbing;
+using SaePipeline.Evals.Synthetic;
 using SaePipeline.Models;
 using SaePipeline.Models.Builtin;
 using SaePipeline.Models.Prepare;
@@ -14,9 +17,6 @@ using SaePipeline.Probes;
 using SaePipeline.Reports;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
-using SaePipeline.Artifacts;
-using SaePipeline.Activations.Core;
-using SaePipeline.Evals.Synthetic;
 
 namespace SaePipeline.Plan;
 

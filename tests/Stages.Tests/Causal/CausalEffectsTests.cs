@@ -1,9 +1,9 @@
-using SaePipeline.Tests.Models;
+using SaePipeline.Config;
 using SaePipeline.Evals.Causal;
 using SaePipeline.Models;
 using SaePipeline.Sae;
+using SaePipeline.Tests.Models;
 using static TorchSharp.torch;
-using SaePipeline.Config;
 
 namespace SaePipeline.Tests.Causal;
 

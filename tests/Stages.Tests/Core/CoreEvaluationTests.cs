@@ -1,10 +1,10 @@
-using SaePipeline.Tests.Models;
+using SaePipeline.Activations.Core;
 using SaePipeline.Evals.Core;
 using SaePipeline.Models;
 using SaePipeline.Models.Tokenizers;
 using SaePipeline.Sae;
+using SaePipeline.Tests.Models;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Core;
 
 namespace SaePipeline.Tests.Core;
 

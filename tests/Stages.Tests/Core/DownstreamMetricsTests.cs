@@ -1,7 +1,7 @@
+using SaePipeline.Activations.Core;
 using SaePipeline.Evals.Core;
 using SaePipeline.Models.Tokenizers;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Core;
 
 namespace SaePipeline.Tests.Core;
 

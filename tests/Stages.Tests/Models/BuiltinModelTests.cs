@@ -1,9 +1,9 @@
+using SaePipeline.Config;
 using SaePipeline.Formats;
 using SaePipeline.Models;
 using SaePipeline.Models.Builtin;
 using SaePipeline.Models.Tokenizers;
 using static TorchSharp.torch;
-using SaePipeline.Config;
 
 namespace SaePipeline.Tests.Models;
 

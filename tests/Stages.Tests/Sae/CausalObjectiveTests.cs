@@ -1,8 +1,8 @@
-using SaePipeline.Tests.Causal;
+using SaePipeline.Config;
 using SaePipeline.Evals.Causal;
 using SaePipeline.Sae;
+using SaePipeline.Tests.Causal;
 using static TorchSharp.torch;
-using SaePipeline.Config;
 
 namespace SaePipeline.Tests.Sae;
 

@@ -1,10 +1,10 @@
-using SaePipeline.Tests.ScrTpp;
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Probes;
 using SaePipeline.Sae;
+using SaePipeline.Tests.ScrTpp;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Tests.Sae;
 

@@ -1,9 +1,9 @@
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Config;
 using SaePipeline.Data;
 using SaePipeline.Probes;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Labelled;
 
 namespace SaePipeline.Tests.Sae;
 

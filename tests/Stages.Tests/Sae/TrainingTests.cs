@@ -1,11 +1,11 @@
 using SaePipeline.Activations;
+using SaePipeline.Activations.Synthetic;
 using SaePipeline.Config;
 using SaePipeline.Evals;
+using SaePipeline.Evals.Synthetic;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Synthetic;
-using SaePipeline.Evals.Synthetic;
 
 namespace SaePipeline.Tests;
 

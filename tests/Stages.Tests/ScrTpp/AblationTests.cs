@@ -1,10 +1,10 @@
 using SaePipeline.Activations;
+using SaePipeline.Activations.Labelled;
+using SaePipeline.Evals;
 using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Probes;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Labelled;
-using SaePipeline.Evals;
 
 namespace SaePipeline.Tests.ScrTpp;
 

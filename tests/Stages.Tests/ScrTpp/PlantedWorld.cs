@@ -1,11 +1,11 @@
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
+using SaePipeline.Evals;
 using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Probes;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Labelled;
-using SaePipeline.Evals;
 
 namespace SaePipeline.Tests.ScrTpp;
 

@@ -1,10 +1,10 @@
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Config;
 using SaePipeline.Probes;
 using SaePipeline.Runtime;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
-using SaePipeline.Activations.Labelled;
+using static TorchSharp.torch;
 
 namespace SaePipeline.Tests.ScrTpp;
 

@@ -1,5 +1,5 @@
-using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Evals;
+using SaePipeline.Evals.ScrTpp;
 
 namespace SaePipeline.Tests.ScrTpp;
 

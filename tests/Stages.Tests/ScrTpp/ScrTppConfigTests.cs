@@ -1,5 +1,5 @@
-using SaePipeline.Artifacts;
 using SaePipeline.Activations;
+using SaePipeline.Artifacts;
 using SaePipeline.Config;
 using SaePipeline.Plan;
 using SaePipeline.Probes;

@@ -1,5 +1,5 @@
-using SaePipeline.Probes;
 using SaePipeline.Activations.Labelled;
+using SaePipeline.Probes;
 
 namespace SaePipeline.Tests.SparseProbing;
 

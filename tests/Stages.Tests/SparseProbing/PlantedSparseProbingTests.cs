@@ -1,12 +1,12 @@
-using SaePipeline.Tests.ScrTpp;
+using SaePipeline.Activations.Labelled;
 using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
+using SaePipeline.Evals;
 using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Probes;
 using SaePipeline.Sae;
+using SaePipeline.Tests.ScrTpp;
 using static TorchSharp.torch;
-using SaePipeline.Activations.Labelled;
-using SaePipeline.Evals;
 
 namespace SaePipeline.Tests.SparseProbing;
 
