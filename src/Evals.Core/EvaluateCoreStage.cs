@@ -4,7 +4,6 @@ using SaePipeline.Activations.Core;
 using SaePipeline.Artifacts;
 using SaePipeline.Models;
 using SaePipeline.Runtime;
-using SaePipeline.Sae;
 
 namespace SaePipeline.Evals.Core;
 

@@ -1,5 +1,4 @@
 using SaePipeline.Activations.Labelled;
-using SaePipeline.Probes;
 
 namespace SaePipeline.Evals.ScrTpp;
 

@@ -1,4 +1,3 @@
-using SaePipeline.Config;
 using SaePipeline.Runtime;
 
 namespace SaePipeline.Evals.ScrTpp;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using SaePipeline.Artifacts;
 using SaePipeline.Runtime;
-using SaePipeline.Sae;
 
 namespace SaePipeline.Evals.ScrTpp;
 

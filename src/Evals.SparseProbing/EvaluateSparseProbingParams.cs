@@ -1,5 +1,4 @@
 using SaePipeline.Config;
-using SaePipeline.Runtime;
 
 namespace SaePipeline.Evals.SparseProbing;
 

@@ -7,7 +7,6 @@ using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Probes;
 using SaePipeline.Runtime;
-using SaePipeline.Sae;
 
 namespace SaePipeline.Evals.SparseProbing;
 

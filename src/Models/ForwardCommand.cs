@@ -1,4 +1,3 @@
-using SaePipeline.Config;
 using SaePipeline.Formats;
 using SaePipeline.Runtime;
 using static TorchSharp.torch;

@@ -1,5 +1,4 @@
 using SaePipeline.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SaePipeline.Models;

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using SaePipeline.Activations;
 using SaePipeline.Artifacts;
 using SaePipeline.Config;
-using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Runtime;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SaePipeline.Config;
 using SaePipeline.Formats;
 using SaePipeline.Runtime;
 using static TorchSharp.torch;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SaePipeline.Config;
 using static TorchSharp.torch;
 
 namespace SaePipeline.Sae;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using SaePipeline.Activations;
-using SaePipeline.Artifacts;
 using SaePipeline.Formats;
 using SaePipeline.Runtime;
 using static TorchSharp.torch;

@@ -1,20 +1,15 @@
-using SaePipeline.Activations;
 using SaePipeline.Artifacts;
 using SaePipeline.Bench;
 using SaePipeline.Config;
-using SaePipeline.Evals;
 using SaePipeline.Evals.Causal;
 using SaePipeline.Evals.Core;
 using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Evals.SparseProbing;
 using SaePipeline.Models;
-using SaePipeline.Models.Prepare;
 using SaePipeline.Models.Tokenizers;
 using SaePipeline.Plan;
-using SaePipeline.Probes;
 using SaePipeline.Reports;
 using SaePipeline.Runtime;
-using SaePipeline.Sae;
 
 namespace SaePipeline;
 

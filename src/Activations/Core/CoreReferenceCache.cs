@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using SaePipeline.Activations;
 using SaePipeline.Artifacts;
-using SaePipeline.Data;
 using SaePipeline.Formats;
 using SaePipeline.Models;
 using SaePipeline.Models.Tokenizers;

@@ -1,4 +1,3 @@
-using SaePipeline.Activations;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Runtime;
 using static TorchSharp.torch;

@@ -1,4 +1,3 @@
-using SaePipeline.Activations;
 
 namespace SaePipeline.Activations.Labelled;
 

@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
-using SaePipeline.Activations;
 using SaePipeline.Config;
 using SaePipeline.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SaePipeline.Activations.Synthetic;

@@ -1,5 +1,4 @@
 using SaePipeline.Config;
-using SaePipeline.Models.Builtin;
 using SaePipeline.Runtime;
 
 namespace SaePipeline.Models.Prepare;

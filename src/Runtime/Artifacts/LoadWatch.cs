@@ -1,4 +1,3 @@
-using System.Reflection;
 using SaePipeline.Runtime;
 
 namespace SaePipeline.Artifacts;

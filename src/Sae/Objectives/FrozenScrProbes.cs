@@ -1,7 +1,6 @@
 using SaePipeline.Activations.Labelled;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Runtime;
-using SaePipeline.Sae;
 using static TorchSharp.torch;
 
 namespace SaePipeline.Sae;

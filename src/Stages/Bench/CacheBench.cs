@@ -5,7 +5,6 @@ using SaePipeline.Config;
 using SaePipeline.Data;
 using SaePipeline.Models;
 using SaePipeline.Models.Tokenizers;
-using SaePipeline.Plan;
 using SaePipeline.Runtime;
 using static TorchSharp.torch;
 

@@ -5,7 +5,6 @@ using SaePipeline.Data;
 using SaePipeline.Evals.Core;
 using SaePipeline.Models;
 using SaePipeline.Models.Tokenizers;
-using SaePipeline.Plan;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
 using static TorchSharp.torch;

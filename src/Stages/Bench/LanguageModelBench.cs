@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using SaePipeline.Config;
 using SaePipeline.Formats;
 using SaePipeline.Models;
 using SaePipeline.Runtime;

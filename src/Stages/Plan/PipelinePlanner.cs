@@ -11,7 +11,6 @@ using SaePipeline.Evals.ScrTpp;
 using SaePipeline.Evals.SparseProbing;
 using SaePipeline.Evals.Synthetic;
 using SaePipeline.Models;
-using SaePipeline.Models.Builtin;
 using SaePipeline.Models.Prepare;
 using SaePipeline.Probes;
 using SaePipeline.Reports;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SaePipeline.Artifacts;
 using SaePipeline.Runtime;
 
