@@ -65,7 +65,7 @@ public static class Commands
                     ?? throw new PipelineException($"unknown command '{command}'; the commands are plan, status, dag, prune, bench, forward, tokenize, " +
                                                    $"msbuild-targets and the stages {string.Join(", ", StageTable.All.Select(k => k.Verb))} (stages --help)", "stages");
         if (cl.Positional.Count != 1) throw new PipelineException($"usage: stages {command} <spec.json>", "stages");
-        using var context = StageContext.Open(cl.Positional[0], stage.Target);
+        using var context = StageContext.Open(cl.Positional[0], stage.Target, stage.EntryAssembly);
         stage.Run(context);
         return 0;
     }

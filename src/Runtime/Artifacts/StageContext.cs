@@ -29,15 +29,18 @@ public sealed class StageContext : IDisposable
     public string FinalDir => Path.Combine(Root, Spec.Output);
 
     /// <summary>
-    /// Opens a spec of <paramref name="stage"/> for running. The running program must be the code the spec was planned
-    /// with: a result is filed under an id that names its code, so a stage rebuilt since the plan (a spec run by hand
-    /// after an edit) would otherwise file new code's numbers under the old code's name.
+    /// Opens a spec of <paramref name="stage"/>, whose entry point is in <paramref name="entryAssembly"/>, for running.
+    /// The running program must be the code the spec was planned with: a result is filed under an id that names its
+    /// code, so a stage rebuilt since the plan (a spec run by hand after an edit) would otherwise file new code's
+    /// numbers under the old code's name.
     /// </summary>
-    public static StageContext Open(string specPath, string stage)
+    public static StageContext Open(string specPath, string stage, string entryAssembly)
     {
         var (spec, root) = StageSpec.Load(specPath);
         if (spec.Stage != stage)
             throw new PipelineException($"{specPath} is a {spec.Stage} spec, not {stage}", specPath);
+        if (spec.Code.Sensitivity == CodeSensitivity.Stage && spec.Code.Entry != entryAssembly)
+            throw new PipelineException($"{specPath} names the code of {spec.Code.Entry}, but {stage} runs in {entryAssembly}; run the build again", specPath);
         var program = ProgramCode.Current;
         var running = program.Of(spec.Code.Entry, spec.Code.Sensitivity);
         if (running.Fingerprint != spec.Code.Fingerprint)

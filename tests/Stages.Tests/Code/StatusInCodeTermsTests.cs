@@ -40,3 +40,42 @@ public sealed class StatusInCodeTermsTests
         Assert.Equal("changed since a-00000000: code of TrainSae changed (SaePipeline.Sae.dll)", status.Reason);
     }
 }
+
+/// <summary>A spec names the code it is planned with; a program with other code refuses to run it.</summary>
+public sealed class SpecCodeCheckTests
+{
+    [Fact]
+    public void AStageRefusesASpecPlannedWithOtherCodeAndKeepsNothing()
+    {
+        using var dir = new TempDir();
+        var loaded = PipelineConfigLoader.Load(dir.File("pipeline.yaml", """
+            name: p
+            synthetic: {n_features: 8, d_in: 4, n_tokens: 1024, n_heldout_tokens: 256}
+            saes:
+              - {name: a, d_sae: 8}
+            """));
+        var plan = PipelinePlanner.Build(loaded, Path.Combine(dir.Path, "notes.txt"));
+        string root = Path.Combine(dir.Path, "artifacts");
+        PlanWriter.Write(plan, root);
+        var cache = plan.Items.Single(i => i.Kind == StageTable.CacheActivations);
+
+        // The same spec as another build of the Activations floor would have planned it.
+        var other = cache.ToSpec() with
+        {
+            Code = cache.Code with
+            {
+                Fingerprint = new string('0', 64),
+                Assemblies = new Dictionary<string, string>(cache.Code.Assemblies) { ["SaePipeline.Activations.dll"] = new string('0', 64) },
+            },
+        };
+        File.WriteAllText(cache.SpecPath(root), Json.Serialize(other));
+        var e = Assert.Throws<PipelineException>(() => Commands.Run(cache.Kind.Verb, [cache.SpecPath(root)]));
+        Assert.Contains($"CacheActivations {cache.Id} was planned with other code than this program's (SaePipeline.Activations.dll changed)", e.Message);
+        Assert.False(Directory.Exists(cache.OutputDir(root)));
+
+        // A spec of one stage's code given to another stage is refused too.
+        File.WriteAllText(cache.SpecPath(root), Json.Serialize(cache.ToSpec() with { Code = ProgramCode.Current.Of("SaePipeline.Data", CodeSensitivity.Stage) }));
+        Assert.Contains("names the code of SaePipeline.Data, but CacheActivations runs in SaePipeline.Activations",
+                        Assert.Throws<PipelineException>(() => Commands.Run(cache.Kind.Verb, [cache.SpecPath(root)])).Message);
+    }
+}
