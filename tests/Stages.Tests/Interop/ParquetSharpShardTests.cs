@@ -110,8 +110,8 @@ public sealed class ParquetSharpShardTests(ITestOutputHelper output)
                 Assert.Equal(shard.RowGroups, file.FileMetaData.NumRowGroups);
                 Assert.Equal("bfloat16", file.FileMetaData.KeyValueMetadata["dtype"]);
                 // ActivationSchema's bf16 form: act is one required BYTE_ARRAY per row with no logical type. Parquet has
-                // no bf16 type, so a reader sees bytes, not floats (FINDING, reported: neither pyarrow nor DuckDB decodes
-                // them without the numpy/torch recipe in ActivationSchema's documentation).
+                // no bf16 type, so pyarrow and DuckDB see bytes, not floats; docs/formats.md gives the two-line numpy
+                // recipe, which the value checks below apply.
                 var schema = file.FileMetaData.Schema;
                 Assert.Equal(["doc", "pos", "token", "sentiment", "topic", "act"],
                              Enumerable.Range(0, schema.NumColumns).Select(i => schema.Column(i).Path.ToDotString()));

@@ -110,21 +110,16 @@ public sealed class SafetensorsLayoutTests
     }
 
     /// <summary>
-    /// KNOWN FAILURE (finding, reported; production code left as it is). HuggingFace's writer orders tensors by
-    /// descending dtype size, then name (safetensors/src/tensor.rs: "sorting by descending dtype alignment"), so with
-    /// the 8-byte-aligned buffer every tensor starts at a multiple of its element size. Ours orders by name only
-    /// (src/Runtime/Formats/Safetensors.cs, Save: OrderBy(kv =&gt; kv.Key)), so in a mixed-dtype file a float32 or int64
-    /// tensor that follows an odd number of bf16 values starts misaligned. The spec does not require alignment and
-    /// safetensors' own Python loader copes, but zero-copy loaders that view the mmap'd bytes as the dtype (numpy views,
-    /// torch.Tensor.view(dtype) on a byte tensor, accelerators) fail or fall back to copies on such files.
+    /// HuggingFace's writer orders tensors by descending dtype size, then name (safetensors/src/tensor.rs), so with the
+    /// 8-byte-aligned buffer every tensor starts at a multiple of its element size; loaders that view the mapped bytes
+    /// as the dtype in place (numpy views, torch's view(dtype) on a byte tensor) need that. We write the same order. By
+    /// name alone, b_f32 would start at byte 6 and c_i64 at byte 10 of the buffer.
     /// </summary>
     [Fact]
-    [Trait("Finding", "safetensors-tensor-alignment")]   // exclude with --filter "Finding!=safetensors-tensor-alignment" until fixed
     public void EveryTensorStartsAlignedToItsElementSize()
     {
         using var dir = new TempDir();
         string path = Path.Combine(dir.Path, "t.safetensors");
-        // Sorted by name: a_bf16 (3 values, 6 bytes), then b_f32 at byte 6 and c_i64 at byte 14.
         Safetensors.Save(path, new Dictionary<string, Tensor>
         {
             ["a_bf16"] = tensor(new[] { 1f, 2f, 3f }).to(bfloat16),
