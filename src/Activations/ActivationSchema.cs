@@ -3,7 +3,7 @@ using Parquet.Schema;
 namespace SaePipeline.Activations;
 
 /// <summary>
-/// The Parquet layout of an activation cache, one row per token (DESIGN.md, Formats): <c>doc</c> int64, <c>pos</c>
+/// The Parquet layout of an activation cache, one row per token (docs/formats.md): <c>doc</c> int64, <c>pos</c>
 /// int32, <c>token</c> int32, optional int32 label columns, and <c>act</c>, the activation vector:
 /// <list type="bullet">
 /// <item>float32: <c>list&lt;float&gt;</c> with required elements (what pyarrow writes for a list of floats; DuckDB

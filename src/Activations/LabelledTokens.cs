@@ -5,7 +5,7 @@ namespace SaePipeline.Activations;
 /// <summary>
 /// A row group of a labelled cache split: each token's activation, the index of its text in the caller's row list,
 /// and whether it is a real token. SAEBench zeroes the activations at BOS, EOS and PAD positions and from then on
-/// treats "Σ_d x ≠ 0" as the mask (saebench-spec §2.5); here the mask is the token id itself, which is the same set
+/// treats "Σ_d x ≠ 0" as the mask (docs/saebench.md §2.5); here the mask is the token id itself, which is the same set
 /// of positions except for the measure-zero case of a real token whose activation sums to exactly 0.
 /// </summary>
 public sealed class TokenChunk(int capacity, float[] acts)

@@ -18,7 +18,7 @@ namespace SaePipeline.Activations;
 ///   documents run on across rows separated by BOS. <c>doc</c> is the packed row's index, <c>pos</c> the position in it.
 ///   The training split fills part-*.parquet, the held-out split heldout-*.parquet.</item>
 /// <item>Labelled: one row per text, BOS + tokens truncated to <c>context</c>, right-padded within the batch and run
-///   without an attention mask as SAEBench does (saebench-spec §2.5). Only real positions are stored (padding's
+///   without an attention mask as SAEBench does (docs/saebench.md §2.5). Only real positions are stored (padding's
 ///   activations are zeroed by every SAEBench eval anyway); <c>doc</c> is the text's row in its split, and every
 ///   label is an int32 column (the value itself for int labels, the index into <c>label_classes</c> otherwise).</item>
 /// </list>

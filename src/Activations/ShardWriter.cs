@@ -4,7 +4,7 @@ namespace SaePipeline.Activations;
 
 /// <summary>
 /// Writes one Parquet shard, one row group per <see cref="WriteAsync"/> call. No compression: fp32 activations shrink
-/// only 10–20% and compressed writing is 2–100× slower with Parquet.Net (dotnet-stack §5). The level buffers of the
+/// only 10–20% and compressed writing is 2–100× slower with Parquet.Net (docs/dotnet-stack.md §5). The level buffers of the
 /// list column are reused across row groups.
 /// </summary>
 public sealed class ShardWriter : IAsyncDisposable

@@ -39,7 +39,7 @@ public sealed record ActivationsConfig : IValidatedConfig
     /// <summary>Rows per Parquet file; bounds the size of one shard.</summary>
     [Min(1)] public int RowsPerShard { get; init; } = 262_144;
 
-    /// <summary>Rows per Parquet row group (4–8 MB is the sweet spot for Parquet.Net, dotnet-stack §5).</summary>
+    /// <summary>Rows per Parquet row group (4–8 MB is the sweet spot for Parquet.Net, docs/dotnet-stack.md §5).</summary>
     [Min(1)] public int RowsPerRowGroup { get; init; } = 4096;
 
     public void Validate(ConfigValidation v)

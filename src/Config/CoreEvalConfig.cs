@@ -1,7 +1,7 @@
 namespace SaePipeline.Config;
 
 /// <summary>
-/// <c>evals.core:</c> SAEBench's core evaluation (saebench-spec §1): loss recovered, KL, reconstruction quality,
+/// <c>evals.core:</c> SAEBench's core evaluation (docs/saebench.md §1): loss recovered, KL, reconstruction quality,
 /// shrinkage, sparsity and per-latent statistics, on packed rows of the corpus. Absent: not run. Counts left out take
 /// SAEBench's standard run (16 prompts × 200 reconstruction batches, × 2000 sparsity batches) for a checkpoint folder,
 /// and a size a 2-core machine runs in seconds for the built-in model (16 × 16, × 128).
@@ -20,8 +20,15 @@ public sealed record CoreEvalConfig : IValidatedConfig
     /// <summary>Batches of the loss-recovered / KL pass (SAEBench's n_eval_reconstruction_batches).</summary>
     [Min(1)] public int? NEvalReconstructionBatches { get; init; }
 
-    /// <summary>Batches of the sparsity / variance pass; the first batches are the reconstruction pass's rows, as in SAEBench.</summary>
+    /// <summary>Batches of the sparsity / variance pass: the batches after the reconstruction pass's, as in SAEBench (docs/saebench.md §1.2).</summary>
     [Min(1)] public int? NEvalSparsityVarianceBatches { get; init; }
+
+    /// <summary>
+    /// Start the sparsity / variance pass on the reconstruction pass's rows instead of the rows after them. Our opt-in, off
+    /// by default: it runs max(r, s) batches instead of r + s, but its numbers are not SAEBench's (whose store resets
+    /// without rewinding).
+    /// </summary>
+    public bool ReuseReconstructionRows { get; init; }
 
     /// <summary>The text data set the rows are packed from (a name under datasets:, or built-in). Default: activations.corpus.</summary>
     public string? Dataset { get; init; }

@@ -1,5 +1,8 @@
 namespace SaePipeline.Config;
 
+/// <summary><c>evals.sae_dtype</c>: the model's dtype (SAEBench) or float32.</summary>
+public enum EvalSaeDtype { Model, Float32 }
+
 /// <summary>
 /// <c>evals:</c> which evaluations run on every SAE. synthetic_recovery runs on planted features; scr and tpp run on a
 /// model's activations when their section is present (<c>scr: {}</c> takes every default).
@@ -19,19 +22,26 @@ public sealed record EvalsConfig : IValidatedConfig
     /// <summary>The data and probe settings SCR and TPP share (SAEBench's ScrAndTppEvalConfig).</summary>
     public ProbeSettings Probes { get; init; } = new();
 
-    /// <summary>SAEBench's core evaluation (saebench-spec §1). Absent: not run.</summary>
+    /// <summary>
+    /// The dtype an SAE is evaluated in (core, SCR, TPP, sparse probing): <c>model</c> casts it to the model's dtype,
+    /// as SAEBench does (bf16 on Gemma-2), so the numbers are comparable with SAEBench's; <c>float32</c> keeps the
+    /// trained precision. Statistics are accumulated in float32 or float64 either way.
+    /// </summary>
+    public EvalSaeDtype SaeDtype { get; init; } = EvalSaeDtype.Model;
+
+    /// <summary>SAEBench's core evaluation (docs/saebench.md §1). Absent: not run.</summary>
     public CoreEvalConfig? Core { get; init; }
 
     /// <summary>Latents' normalised causal effect scores (Evals/Causal); needs evals.core. Absent: not run.</summary>
     public CausalEvalConfig? Causal { get; init; }
 
-    /// <summary>SAEBench's sparse probing (saebench-spec §3). Absent: not run.</summary>
+    /// <summary>SAEBench's sparse probing (docs/saebench.md §3). Absent: not run.</summary>
     public SparseProbingConfig? SparseProbing { get; init; }
 
-    /// <summary>Spurious correlation removal (saebench-spec §2.3, §2.9). Absent: not run.</summary>
+    /// <summary>Spurious correlation removal (docs/saebench.md §2.3, §2.9). Absent: not run.</summary>
     public ScrConfig? Scr { get; init; }
 
-    /// <summary>Targeted probe perturbation (saebench-spec §2.4, §2.10). Absent: not run.</summary>
+    /// <summary>Targeted probe perturbation (docs/saebench.md §2.4, §2.10). Absent: not run.</summary>
     public TppConfig? Tpp { get; init; }
 
     public void Validate(ConfigValidation v)
@@ -52,7 +62,7 @@ public sealed record SyntheticRecoveryConfig
 
 /// <summary>
 /// How SCR and TPP build their probe data and train their probes: SAEBench's ScrAndTppEvalConfig with its current
-/// defaults (saebench-spec §2.1). Rows per class come from the set sizes: SCR takes train_set_size/4 texts per
+/// defaults (docs/saebench.md §2.1). Rows per class come from the set sizes: SCR takes train_set_size/4 texts per
 /// quadrant, TPP train_set_size/4 per (class, spurious group); test likewise. The built-in data sets are smaller
 /// worlds, so the default pipeline.yaml sets smaller sizes.
 /// </summary>
@@ -104,7 +114,7 @@ public sealed record ScrConfig : IValidatedConfig
     public IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<string>>>? Pairs { get; init; }
 
     /// <summary>
-    /// SAEBench quirk (saebench-spec §2.8): padding and special positions hold x = 0, but encode(0) need not be 0,
+    /// SAEBench quirk (docs/saebench.md §2.8): padding and special positions hold x = 0, but encode(0) need not be 0,
     /// so ablating a latent that fires on the zero vector shifts the pooled activation at every such position. True
     /// reproduces it (SAEBench's numbers); false leaves those positions out of the ablation.
     /// </summary>

@@ -23,7 +23,7 @@ public sealed record ModelConfig : IValidatedConfig, IScalarShorthand
 
     /// <summary>
     /// Compute dtype for stages that run the model. SAEBench runs Pythia and GPT-2 in float32 and Gemma-2 in bfloat16
-    /// (saebench-spec §0); weights stored in another dtype are converted on load. A built-in model trains in float32.
+    /// (docs/saebench.md §0); weights stored in another dtype are converted on load. A built-in model trains in float32.
     /// </summary>
     public ModelDtype Dtype { get; init; } = ModelDtype.Float32;
 

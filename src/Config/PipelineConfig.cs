@@ -31,7 +31,7 @@ public sealed record PipelineConfig : IValidatedConfig
     public IReadOnlyDictionary<string, DatasetConfig> Datasets { get; init; } = new Dictionary<string, DatasetConfig>();
 
     /// <summary>
-    /// Planted ground-truth features (sae-anchors §6) instead of a model: the SAEs train on them and EvaluateSynthetic
+    /// Planted ground-truth features (docs/sae-training.md §6) instead of a model: the SAEs train on them and EvaluateSynthetic
     /// scores recovery. A pipeline has either this or <c>activations</c>.
     /// </summary>
     public SyntheticSourceConfig? Synthetic { get; init; }

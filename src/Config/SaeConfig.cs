@@ -1,7 +1,7 @@
 namespace SaePipeline.Config;
 
 /// <summary>
-/// The SAE architectures and their training objectives (sae-anchors §1.2, §2.5, §4; one file each under Sae/):
+/// The SAE architectures and their training objectives (docs/sae-training.md §1.2, §2.5, §4; one file each under Sae/):
 /// <list type="bullet">
 /// <item><c>relu</c>: dictionary_learning's StandardTrainer ("Towards Monosemanticity"): ReLU, L1 penalty, unit-norm decoder.</item>
 /// <item><c>april_update</c>: Anthropic's April 2024 update: ReLU, L1 weighted by decoder norms, unconstrained decoder.</item>

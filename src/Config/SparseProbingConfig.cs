@@ -3,7 +3,7 @@ using SaePipeline.Data.ProbeSets;
 namespace SaePipeline.Config;
 
 /// <summary>
-/// <c>evals.sparse_probing:</c> SAEBench's sparse probing (saebench-spec §3): for each class of each data set a
+/// <c>evals.sparse_probing:</c> SAEBench's sparse probing (docs/saebench.md §3): for each class of each data set a
 /// one-vs-rest probe on the mean-pooled activations of the language model and of the SAE's latents, full width and on
 /// the k dimensions whose class means differ most. The language model's side is computed once (TrainProbes); only
 /// the SAE's side runs per SAE. Repeated over <c>evals.seeds</c>.

@@ -2,7 +2,7 @@
 namespace SaePipeline.Config;
 
 /// <summary>
-/// Planted-feature activations (Sharkey et al., "Taking features out of superposition"; sae-anchors §6): n unit-norm
+/// Planted-feature activations (Sharkey et al., "Taking features out of superposition"; docs/sae-training.md §6): n unit-norm
 /// directions in d dimensions; each token activates each feature independently (or through a Gaussian copula when
 /// correlated) with its own probability and a non-negative magnitude; x = Σ magnitude·direction + noise.
 /// </summary>
@@ -31,7 +31,7 @@ public sealed record SyntheticSourceConfig : IValidatedConfig
     /// <summary>Rows per Parquet file; bounds the size of one shard.</summary>
     [Min(1)] public int RowsPerShard { get; init; } = 262_144;
 
-    /// <summary>Rows per Parquet row group: 2–4k rows keep Parquet.Net fast and its memory small (dotnet-stack §5).</summary>
+    /// <summary>Rows per Parquet row group: 2–4k rows keep Parquet.Net fast and its memory small (docs/dotnet-stack.md §5).</summary>
     [Min(1), Max(65_536)] public int RowsPerRowGroup { get; init; } = 4096;
 
     public void Validate(ConfigValidation v)

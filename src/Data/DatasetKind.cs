@@ -4,7 +4,7 @@ namespace SaePipeline.Data;
 public sealed record LabelSpec(string Name, LabelKind Kind, string DefaultColumn);
 
 /// <summary>
-/// The shapes of the data sets SAEBench evaluates on (saebench-spec §2.2, §3), with their Hugging Face column names
+/// The shapes of the data sets SAEBench evaluates on (docs/saebench.md §2.2, §3), with their Hugging Face column names
 /// as defaults, plus plain text for the training corpus. A file with other column names maps them in pipeline.yaml
 /// (<c>columns: {text: bio, profession: job}</c>).
 /// </summary>

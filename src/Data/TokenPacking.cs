@@ -1,7 +1,7 @@
 namespace SaePipeline.Data;
 
 /// <summary>
-/// SAELens's packing of a corpus into fixed-length rows (ActivationsStore with prepend_bos; saebench-spec §1.2):
+/// SAELens's packing of a corpus into fixed-length rows (ActivationsStore with prepend_bos; docs/saebench.md §1.2):
 /// documents are tokenized without BOS and concatenated with a separator token (BOS) between them, and every row of
 /// <c>context</c> tokens begins with BOS followed by the next context − 1 tokens of that stream, so documents run
 /// across row boundaries. A trailing partial row is dropped. One deviation, to keep every row informative: when a

@@ -32,20 +32,22 @@ public static class CoreEvaluation
             {
                 var kept = CorePasses.Kept(batch.Tokens, special).to(model.Device);
                 long b = batch.Tokens.shape[0], t = batch.Tokens.shape[1];
-                var x = batch.Activations.to(ScalarType.Float32);
-                var f = sae.Encode(x.reshape(b * t, sae.DIn));
+                // The SAE runs in its own dtype (the model's, as SAEBench casts it); the splice gets the reconstruction in the
+                // activation's dtype, and the statistics are accumulated in float32.
+                var f = sae.Encode(batch.Activations.reshape(b * t, sae.DIn).to(sae.Dtype));
                 var xHat = sae.Decode(f).reshape(b, t, sae.DIn);
-                if (batch.Index < stream.NReconstructionBatches)
+                if (stream.IsReconstruction(batch.Index))
                 {
                     var reference = batch.Reference
                                     ?? throw new InvalidOperationException($"reconstruction batch {batch.Index} came without its reference passes");
-                    var splice = new HookReplacement(_ => xHat, excludeSpecialTokens ? kept : null);
+                    var spliced = xHat.to(batch.Activations.dtype);
+                    var splice = new HookReplacement(_ => spliced, excludeSpecialTokens ? kept : null);
                     var logits = CorePasses.SplicedLogits(model, hook, batch, splice, resume);
                     var (kl, loss) = CorePasses.KlAndLoss(model.LogitsOf(reference.FinalResidual), logits, batch.Tokens);
                     downstream.AddBatch(kept, kl, loss, reference);
                 }
-                if (batch.Index < stream.NSparsityVarianceBatches)
-                    sparsity.AddBatch(x, xHat, f.reshape(b, t, sae.DSae), kept);
+                if (stream.IsSparsityVariance(batch.Index))
+                    sparsity.AddBatch(batch.Activations.to(ScalarType.Float32), xHat.to(ScalarType.Float32), f.reshape(b, t, sae.DSae).to(ScalarType.Float32), kept);
                 batchDone?.Invoke(batch.Index);
             }
         return new Result(downstream.Result(), sparsity.Result());
@@ -58,7 +60,7 @@ public static class CoreEvaluation
         foreach (var ids in CoreTokenStream.Batches(rows, stream))
             using (ids)
             {
-                yield return CorePasses.Reference(model, hook, index, ids, index < stream.NReconstructionBatches);
+                yield return CorePasses.Reference(model, hook, index, ids, stream.IsReconstruction(index));
                 index++;
             }
         if (index < stream.Batches)

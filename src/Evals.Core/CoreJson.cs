@@ -4,9 +4,9 @@ using SaePipeline.Activations.Core;
 namespace SaePipeline.Evals.Core;
 
 /// <summary>
-/// SAEBench's core result JSON (saebench-spec §4.2), key for key: eval_config is CoreEvalConfig in its field order with
+/// SAEBench's core result JSON (docs/saebench.md §4.2), key for key: eval_config is CoreEvalConfig in its field order with
 /// every compute_* flag true (all are computed), the metric categories in SAEBench's order, one detail per latent
-/// rounded to 10 decimals, and every NaN replaced by −1 as SAEBench does before writing. eval_result_unstructured
+/// rounded to 10 decimals, every NaN replaced by −1 as SAEBench does before writing and an infinity written as Python writes it. eval_result_unstructured
 /// (SAEBench: {}) gets what SAEBench does not report but a reader needs: a correct FVU, the per-token SSE that
 /// SAEBench's <c>mse</c> divides by the batch's token count, and the kept-token counts.
 /// </summary>
@@ -93,8 +93,8 @@ public static class CoreJson
         return details;
     }
 
-    /// <summary>What SAEBench leaves out, labelled (these are not SAEBench metrics).</summary>
-    public static JsonObject Unstructured(CoreEvaluation.Result r) => new()
+    /// <summary>What SAEBench leaves out, labelled (these are not SAEBench metrics), and the two settings SAEBench has no key for.</summary>
+    public static JsonObject Unstructured(CoreEvaluation.Result r, EvaluateCoreParams p) => new()
     {
         ["not_saebench_metrics"] = "computed beside SAEBench's: fvu is the correct fraction of variance unexplained, " +
                                    "sum_t ||x_t - x_hat_t||^2 / sum_t ||x_t - mean(x)||^2 over every kept token (1 - fvu is the explained variance " +
@@ -106,10 +106,15 @@ public static class CoreJson
         ["kept_tokens_reconstruction_ce"] = r.Downstream.CeTokens,
         ["kept_tokens_sparsity_variance"] = r.SparsityVariance.Tokens,
         ["cossim_undefined_tokens"] = r.SparsityVariance.CossimUndefinedTokens,
+        ["sae_dtype"] = p.Subject.SaeDtype,
+        ["reuse_reconstruction_rows"] = p.Stream.ReuseReconstructionRows,
     };
 
-    /// <summary>SAEBench writes NaN (and ±∞, which its float math turns into NaN first) as −1.</summary>
-    static JsonNode N(double value) => JsonValue.Create(double.IsFinite(value) ? value : -1.0);
+    /// <summary>
+    /// SAEBench replaces every NaN by −1 before writing (docs/saebench.md §1.5); an infinity it leaves alone, and
+    /// Python's json.dump writes it as the bare token Infinity or -Infinity, as we do (<see cref="PythonFloat"/>).
+    /// </summary>
+    public static JsonNode N(double value) => PythonFloat.Node(double.IsNaN(value) ? -1.0 : value);
 
     static JsonNode R(double value) => N(double.IsFinite(value) ? Math.Round(value, 10) : value);
 }

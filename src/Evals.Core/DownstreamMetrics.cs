@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace SaePipeline.Evals.Core;
 
-/// <summary>SAEBench's model_behavior_preservation and model_performance_preservation (saebench-spec §1.3).</summary>
+/// <summary>SAEBench's model_behavior_preservation and model_performance_preservation (docs/saebench.md §1.3).</summary>
 public sealed record DownstreamResult(
     double KlDivWithSae, double KlDivWithAblation, double KlDivScore,
     double CeLossWithoutSae, double CeLossWithSae, double CeLossWithAblation, double CeLossScore,

@@ -8,7 +8,7 @@ using SaePipeline.Runtime;
 namespace SaePipeline.Evals.Core;
 
 /// <summary>
-/// EvaluateCore: SAEBench's core evaluation of one SAE (saebench-spec §1). With the shared-pass cache (the default) it
+/// EvaluateCore: SAEBench's core evaluation of one SAE (docs/saebench.md §1). With the shared-pass cache (the default) it
 /// reads the clean and zero-ablated passes and the hook's activations from the <c>&lt;corpus&gt;-core</c> item and runs
 /// only what depends on the SAE: the encode, and the spliced forward from the hook onwards. Without it every pass runs
 /// here, as SAEBench runs them; the JSON is the same either way. Writes
@@ -55,7 +55,7 @@ public static class EvaluateCoreStage
         context.Log($"ce_loss_score {d.CeLossScore:F4} (CE {d.CeLossWithoutSae:F3} clean, {d.CeLossWithSae:F3} with SAE, {d.CeLossWithAblation:F3} zero-ablated), " +
                     $"kl_div_score {d.KlDivScore:F4}, L0 {s.L0:F1}, explained variance {s.ExplainedVarianceLegacy:F3} (legacy) / {1 - s.Fvu:F3} (1 − FVU), " +
                     $"frac_alive {misc.FracAlive:F3}");
-        return new EvalOutcome(CoreJson.EvalConfig(p), CoreJson.Metrics(result, misc, p.Stream), CoreJson.Details(s, weights), CoreJson.Unstructured(result),
+        return new EvalOutcome(CoreJson.EvalConfig(p), CoreJson.Metrics(result, misc, p.Stream), CoreJson.Details(s, weights), CoreJson.Unstructured(result, p),
             new JsonObject
             {
                 ["ce_loss_score"] = Finite(d.CeLossScore),

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SaePipeline.Evals.Core;
 
 /// <summary>
-/// SAEBench core's weight-based per-latent metrics (get_featurewise_weight_based_metrics, saebench-spec §1.5), one
+/// SAEBench core's weight-based per-latent metrics (get_featurewise_weight_based_metrics, docs/saebench.md §1.5), one
 /// entry per latent i. Encoder direction i is the column W_enc[:, i]; decoder direction i is the row W_dec[i, :].
 /// </summary>
 /// <param name="EncoderNorm">‖W_enc[:, i]‖.</param>

@@ -1,7 +1,7 @@
 namespace SaePipeline.Evals.Core;
 
 /// <summary>
-/// SAEBench core's misc_metrics (calculate_misc_metrics, saebench-spec §1.5), from the per-latent densities and maximum
+/// SAEBench core's misc_metrics (calculate_misc_metrics, docs/saebench.md §1.5), from the per-latent densities and maximum
 /// cosine similarities. SAEBench holds the densities as a float32 tensor, so the thresholds compare float32 values with
 /// float32(0.01) and float32(0.1) here too; a density that equals the threshold in float32 is not "over" it. The sums
 /// and means are taken in float64 (SAEBench's float32 sums differ by rounding only).

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace SaePipeline.Evals.Core;
 
 /// <summary>
-/// What SAEBench's sparsity/variance pass reports (get_sparsity_and_variance_metrics, saebench-spec §1.4, §1.5), plus a
+/// What SAEBench's sparsity/variance pass reports (get_sparsity_and_variance_metrics, docs/saebench.md §1.4, §1.5), plus a
 /// correct FVU beside it. "Pooled" means the mean over every kept token of every batch: SAEBench concatenates the
 /// per-token values of all batches and averages once. NaN stays NaN here; SAEBench writes it as −1 at the very end.
 /// </summary>

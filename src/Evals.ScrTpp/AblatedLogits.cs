@@ -4,7 +4,7 @@ namespace SaePipeline.Evals.ScrTpp;
 
 /// <summary>
 /// Probe accuracy on test texts after zero-ablating latents in the SAE basis with the error term kept (SAEBench
-/// ablated_precomputed_activations, saebench-spec §2.8), computed in closed form.
+/// ablated_precomputed_activations, docs/saebench.md §2.8), computed in closed form.
 /// <para>
 /// SAEBench, per text padded to <c>context</c> positions with x_t = 0 at BOS/EOS/PAD: f_t = encode(x_t),
 /// err_t = x_t − decode(f_t), f′_t = f_t with the ablated set A zeroed, x′_t = decode(f′_t) + err_t, and the pooled

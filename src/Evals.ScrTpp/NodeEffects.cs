@@ -2,7 +2,7 @@ namespace SaePipeline.Evals.ScrTpp;
 
 /// <summary>
 /// Which latents SCR and TPP ablate (SAEBench get_effects_per_class_precomputed_acts and select_top_n_features,
-/// saebench-spec §2.7). On the <em>train</em> texts of a probe's positives and negatives, with a_e = S_e / (real tokens
+/// docs/saebench.md §2.7). On the <em>train</em> texts of a probe's positives and negatives, with a_e = S_e / (real tokens
 /// of e) each text's mean latent vector:
 /// <code>
 ///   Δ = mean_pos(a) − mean_neg(a)          g = W_dec · w_probe          SCR: effect = |Δ ⊙ g|     TPP: effect = max(Δ, 0) ⊙ g

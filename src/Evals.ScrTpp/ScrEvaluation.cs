@@ -26,7 +26,7 @@ public sealed record ScrRunResult(string JsonName, string Pair, Dictionary<strin
 }
 
 /// <summary>
-/// SCR for one SAE on one data set (SAEBench run_eval_single_dataset with perform_scr, saebench-spec §2.7–2.9): per
+/// SCR for one SAE on one data set (SAEBench run_eval_single_dataset with perform_scr, docs/saebench.md §2.7–2.9): per
 /// seed and class pair, the spurious probe's and the target probe's top-N latents (<see cref="NodeEffects"/>), the
 /// biased probe's accuracy with them ablated (<see cref="AblatedLogits"/>), and the scores (<see cref="ScrScores"/>).
 /// SAEBench also ablates the biased probe's own latents; no score uses them, so they are not computed.

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SaePipeline.Evals.ScrTpp;
 
 /// <summary>
-/// SCR's scores (SAEBench get_scr_plotting_dict, saebench-spec §2.9). B is the biased probe (P∧S+ against N∧S−).
+/// SCR's scores (SAEBench get_scr_plotting_dict, docs/saebench.md §2.9). B is the biased probe (P∧S+ against N∧S−).
 /// Direction 1 ablates the spurious probe's top-N latents and measures B on the target classes' test data; direction 2
 /// ablates the target probe's latents and measures B on the spurious classes' data. Per direction
 /// <code>  scr_dirK_threshold_N = (A_ablated − A_base) / (A_oracle − A_base),   0 when A_oracle − A_base &lt; 0.001  </code>

@@ -5,7 +5,7 @@ using SaePipeline.Data.ProbeSets;
 namespace SaePipeline.Evals.ScrTpp;
 
 /// <summary>
-/// SAEBench's SCR and TPP result JSON (saebench-spec §4.3, §4.4), key for key: eval_config is ScrAndTppEvalConfig in its
+/// SAEBench's SCR and TPP result JSON (docs/saebench.md §4.3, §4.4), key for key: eval_config is ScrAndTppEvalConfig in its
 /// field order; the metrics hold SAEBench's 21 keys (N ∈ 2, 5, 10, 20, 50, 100, 500; null where N was not run) for the
 /// first seed, whose run is the one SAEBench would make with random_seed = that seed; details have one entry per SCR
 /// run or TPP data set. eval_result_unstructured (SAEBench: null for SCR, per-class results for TPP) keeps SAEBench's

@@ -15,7 +15,7 @@ public sealed record TppDatasetResult(string JsonName, Dictionary<string, double
 }
 
 /// <summary>
-/// TPP for one SAE on one data set (SAEBench run_eval_single_dataset without perform_scr, saebench-spec §2.7, §2.8,
+/// TPP for one SAE on one data set (SAEBench run_eval_single_dataset without perform_scr, docs/saebench.md §2.7, §2.8,
 /// §2.10), per seed: each class's top-N latents by the clamped attribution (<see cref="NodeEffects.Tpp"/>, on train
 /// texts of the class against freshly drawn negatives), then every class probe's accuracy with them ablated, each
 /// accuracy on freshly drawn negatives as SAEBench's prepare_probe_data does, in SAEBench's loop order (all node

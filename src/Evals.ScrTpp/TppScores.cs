@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SaePipeline.Evals.ScrTpp;
 
 /// <summary>
-/// TPP's scores (SAEBench create_tpp_plotting_dict, saebench-spec §2.10). With A_j the clean test accuracy of class j's
+/// TPP's scores (SAEBench create_tpp_plotting_dict, docs/saebench.md §2.10). With A_j the clean test accuracy of class j's
 /// probe and A_{i,j} its accuracy after ablating class i's top-N latents, per class i:
 /// <code>
 ///   intended_diff_only   = A_i − A_{i,i}

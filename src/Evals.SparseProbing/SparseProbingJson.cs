@@ -5,7 +5,7 @@ using SaePipeline.Probes;
 namespace SaePipeline.Evals.SparseProbing;
 
 /// <summary>
-/// SAEBench's sparse-probing JSON (saebench-spec §4.5), key for key. The SAEBench keys hold the first seed's run (the run
+/// SAEBench's sparse-probing JSON (docs/saebench.md §4.5), key for key. The SAEBench keys hold the first seed's run (the run
 /// SAEBench makes with random_seed = that seed): per data set the mean over its classes, headline the unweighted mean
 /// over data sets; k values not run are null. eval_result_unstructured keeps SAEBench's per-class results under
 /// "&lt;data set&gt;_results" and adds <c>seeds</c>: mean, sample sd and per-seed values of every metric key.

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace SaePipeline.Evals.Synthetic;
 
-/// <summary>How well a dictionary recovers planted features (sae-anchors §6.3).</summary>
+/// <summary>How well a dictionary recovers planted features (docs/sae-training.md §6.3).</summary>
 public sealed record FeatureRecoveryScores(
     double Mmcs, double Mcc, double FracRecovered,
     double[] MaxCosine, int[] BestLatent, int[] MatchedLatent, double[] MatchedAbsCosine);

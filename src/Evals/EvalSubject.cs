@@ -22,6 +22,12 @@ public sealed record EvalSubject
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? LlmDtype { get; init; }
 
+    /// <summary>
+    /// The dtype the SAE's encode and decode run in: the model's, as SAEBench casts the SAE to it (docs/saebench.md §0),
+    /// unless <c>evals.sae_dtype: float32</c>; float32 without a model.
+    /// </summary>
+    public string SaeDtype { get; init; } = "float32";
+
     public required DeviceChoice Device { get; init; }
 }
 

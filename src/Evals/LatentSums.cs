@@ -48,7 +48,7 @@ public sealed record LatentSums(float[] Sums, int DSae, int[] ValidTokens)
             var x = RowTensors.FromRows(chunk.Acts, chunk.Count, cache.DIn).to(device);
             var mask = tensor(chunk.Valid.AsSpan(0, chunk.Count).ToArray(), [chunk.Count, 1]).to(device);
             var index = tensor(chunk.Row.AsSpan(0, chunk.Count).ToArray()).to(int64).to(device);
-            sums.index_add_(0, index, sae.Encode(x).mul_(mask), 1);
+            sums.index_add_(0, index, sae.Encode(x.to(sae.Dtype)).to(float32).mul_(mask), 1);   // the SAE in its dtype, the sums in float32
             for (int t = 0; t < chunk.Count; t++)
                 if (chunk.Valid[t] != 0) valid[chunk.Row[t]]++;
             encoded?.Invoke(chunk.Count);
@@ -65,9 +65,9 @@ public sealed record SaeDecoder(float[] WDec, int DSae, int DIn, float[] ZeroCod
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var zero = sae.Encode(zeros([1, sae.DIn], float32, sae.W_dec.device));
-        return new SaeDecoder(sae.W_dec.detach().cpu().contiguous().data<float>().ToArray(), sae.DSae, sae.DIn,
-                              zero.cpu().contiguous().data<float>().ToArray());
+        var zero = sae.Encode(zeros([1, sae.DIn], sae.Dtype, sae.W_dec.device));
+        return new SaeDecoder(sae.W_dec.detach().to(float32).cpu().contiguous().data<float>().ToArray(), sae.DSae, sae.DIn,
+                              zero.to(float32).cpu().contiguous().data<float>().ToArray());
     }
 
     /// <summary>g_i = W_dec[i] · w: how much a unit of latent i moves the probe's logit (SAEBench's "probe attribution").</summary>

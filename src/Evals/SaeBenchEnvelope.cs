@@ -5,7 +5,7 @@ using SaePipeline.Runtime;
 namespace SaePipeline.Evals;
 
 /// <summary>
-/// SAEBench's result JSON (saebench-spec §4.1): the twelve top-level keys in SAEBench's order. Where SAEBench writes
+/// SAEBench's result JSON (docs/saebench.md §4.1): the twelve top-level keys in SAEBench's order. Where SAEBench writes
 /// values that only make sense inside its own repository we choose, and say so:
 /// <list type="bullet">
 /// <item><c>sae_bench_commit_hash</c> is the SAEBench commit whose formulas we implement, not our own commit (ours is

@@ -29,7 +29,10 @@ public static class SaeEvaluation
         var subject = p.Subject;
         var device = TorchRuntime.Resolve(subject.Device);
         var (saeDir, _) = context.Input(InputRole.Sae);
-        var (sae, saeCfg) = SaeLensFormat.Load(saeDir, device);
+        var (sae, saeCfg) = SaeLensFormat.Load(saeDir, device, subject.SaeDtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32);
+        // SAEBench's evaluations cast the SAE to the model's dtype, and SAELens's SAE.to() writes the torch dtype's name
+        // into cfg.dtype, which is what their sae_cfg_dict shows (docs/saebench.md §0).
+        if (subject.LlmDtype is not null) saeCfg["dtype"] = $"torch.{subject.SaeDtype}";
         using (sae)
         {
             var outcome = evaluate(new EvalRun<TParams>(context, p, sae, saeDir, device));
@@ -55,6 +58,7 @@ public static class EvalResults
         var (dir, manifest) = context.Input(role);
         string file = Path.Combine(dir, SaeBenchEnvelope.FileName(release, sae));
         if (!File.Exists(file)) throw new PipelineException($"{dir} has no {Path.GetFileName(file)}; delete the folder and rerun the build", dir);
-        return new EvalResult(JsonNode.Parse(File.ReadAllText(file))!, Path.GetRelativePath(context.Root, file), manifest);
+        // Python's Infinity / NaN tokens are allowed: SAEBench writes them, and so does core where a metric is infinite.
+        return new EvalResult(Json.ParseAllowingNamedLiterals(File.ReadAllText(file))!, Path.GetRelativePath(context.Root, file), manifest);
     }
 }

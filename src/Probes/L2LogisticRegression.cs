@@ -26,7 +26,7 @@ public sealed record LogisticFit(double[] Weights, double Intercept, int Iterati
 }
 
 /// <summary>
-/// The probe of SAEBench's top-k sparse probing (<c>train_sklearn_probe</c>, saebench-spec §3): sklearn's
+/// The probe of SAEBench's top-k sparse probing (<c>train_sklearn_probe</c>, docs/saebench.md §3): sklearn's
 /// <c>LogisticRegression(penalty="l2", C=1.0, fit_intercept=True)</c> on two classes, i.e. the minimiser of
 /// <code>f(w, b) = C · Σ_i log(1 + exp(−s_i (w·x_i + b))) + ½‖w‖²,   s_i = +1 for label 1, −1 for label 0</code>
 /// with the intercept b not penalised. sklearn's lbfgs path converts the float32 features SAEBench hands it to float64

@@ -4,7 +4,7 @@ using SaePipeline.Runtime;
 namespace SaePipeline.Probes;
 
 /// <summary>
-/// SAEBench's <c>prepare_probe_data</c> (saebench-spec §2.6): which rows a probe is trained or scored on.
+/// SAEBench's <c>prepare_probe_data</c> (docs/saebench.md §2.6): which rows a probe is trained or scored on.
 /// <list type="bullet">
 /// <item>SCR (<see cref="Paired"/>): the positives are all rows of a key, the negatives its paired key's rows, of
 ///   which a random n_pos are taken (all of them: SCR's keys have equal sizes).</item>

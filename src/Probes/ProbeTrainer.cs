@@ -13,7 +13,7 @@ namespace SaePipeline.Probes;
 public sealed record TrainedProbe(LinearProbe Probe, double TestAccuracy, double TrainAccuracy, int BestEpoch, int Epochs);
 
 /// <summary>
-/// SAEBench's <c>train_probe_gpu</c> (saebench-spec §2.6): a <c>Linear(D, 1)</c> with PyTorch's default
+/// SAEBench's <c>train_probe_gpu</c> (docs/saebench.md §2.6): a <c>Linear(D, 1)</c> with PyTorch's default
 /// initialisation (weight and bias uniform in ±1/√D), trained on
 /// <code>loss = mean_batch BCEWithLogits(w·x + b, y) + l1_penalty · Σ_d |w_d|      (the bias is not penalised)</code>
 /// with PyTorch's AdamW (β = (0.9, 0.999), ε = 1e−8, weight decay 0.01 on weight and bias alike, PyTorch's default
@@ -38,7 +38,9 @@ public static class ProbeTrainer
         for (int d = 0; d < dim; d++) weight[d] = (float)(-bound + 2 * bound * random.NextDouble());
         var optimizer = new ProbeOptimizer(weight, (float)(-bound + 2 * bound * random.NextDouble()), settings.Lr, settings.L1Penalty);
 
-        double best = double.NegativeInfinity, bestTrain = 0;
+        // SAEBench starts from a best test accuracy of 0.0, so an epoch at accuracy 0 is no improvement and counts toward
+        // the patience (docs/saebench.md §2.6).
+        double best = 0.0, bestTrain = 0;
         int bestEpoch = 0, epochsRun = 0, sinceBest = 0;
         LinearProbe? bestProbe = null;
         var batchRows = new int[settings.TrainBatchSize];
@@ -59,14 +61,15 @@ public static class ProbeTrainer
             epochsRun = epoch;
             var probe = optimizer.Probe;
             double trainAccuracy = probe.Accuracy(trainRows, train), testAccuracy = probe.Accuracy(testRows, test);
-            if (testAccuracy > best)
-            {
-                // The first epoch always counts as an improvement: SAEBench starts from 0.0 and would otherwise return no probe.
-                (best, bestTrain, bestEpoch, sinceBest, bestProbe) = (testAccuracy, trainAccuracy, epoch, 0, probe);
-            }
+            if (testAccuracy > best) (best, bestTrain, bestEpoch, sinceBest, bestProbe) = (testAccuracy, trainAccuracy, epoch, 0, probe);
             else if (++sinceBest >= settings.EarlyStoppingPatience) break;
         }
-        return new TrainedProbe(bestProbe!, best, bestTrain, bestEpoch, epochsRun);
+        // SAEBench's `assert best_probe is not None`: no epoch classified a single test example correctly.
+        if (bestProbe is null)
+            throw new PipelineException($"the probe's test accuracy was 0 in every one of its {epochsRun} epochs, so SAEBench keeps no probe; " +
+                                        $"the test labels are the opposite of the training labels, or the test set is one class the probe never predicts " +
+                                        $"({test.Count} test examples, {test.Labels.Count(l => l > 0.5f)} positive)", "probe");
+        return new TrainedProbe(bestProbe, best, bestTrain, bestEpoch, epochsRun);
     }
 }
 

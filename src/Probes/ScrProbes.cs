@@ -6,7 +6,7 @@ using SaePipeline.Runtime;
 namespace SaePipeline.Probes;
 
 /// <summary>
-/// The SAE-independent half of one SCR run (SAEBench's run_eval_single_dataset with perform_scr, saebench-spec §2.6):
+/// The SAE-independent half of one SCR run (SAEBench's run_eval_single_dataset with perform_scr, docs/saebench.md §2.6):
 /// six probes, one per key against its paired key, in SAEBench's key order; then the clean accuracies SCR scores
 /// against, under SAEBench's keys: each chosen key's probe on its own test data ("professor / nurse": the oracle), and
 /// each chosen key's probe on every other chosen key's test data ("male_professor / female_nurse probe on

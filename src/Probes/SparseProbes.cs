@@ -8,7 +8,7 @@ namespace SaePipeline.Probes;
 public sealed record SparseProbeResult(string Class, double TestAccuracy, IReadOnlyDictionary<int, double> TopK);
 
 /// <summary>
-/// SAEBench's sparse probing of one data set and seed (saebench-spec §3), on mean-pooled vectors of either the language
+/// SAEBench's sparse probing of one data set and seed (docs/saebench.md §3), on mean-pooled vectors of either the language
 /// model (d_model) or an SAE's latents (d_sae): for each class, a one-vs-rest full-width probe (<see cref="ProbeTrainer"/>
 /// with sparse probing's settings; its best test accuracy is reported, SAEBench's choice) and, for each k, a logistic
 /// regression on the k dimensions whose class means differ most on the train split (<see cref="TopKDimensions"/>).

@@ -2,7 +2,7 @@ using SaePipeline.Activations.Labelled;
 namespace SaePipeline.Probes;
 
 /// <summary>
-/// SAEBench's top-k sparse probe (saebench-spec §3; <c>probe_training.get_top_k_mean_diff_mask</c>,
+/// SAEBench's top-k sparse probe (docs/saebench.md §3; <c>probe_training.get_top_k_mean_diff_mask</c>,
 /// <c>apply_topk_mask_reduce_dim</c> and <c>train_sklearn_probe</c>): keep the k dimensions whose class means differ
 /// most on the train split, and fit <see cref="L2LogisticRegression"/> on those columns alone.
 /// </summary>

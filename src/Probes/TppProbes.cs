@@ -6,7 +6,7 @@ using SaePipeline.Runtime;
 namespace SaePipeline.Probes;
 
 /// <summary>
-/// The SAE-independent half of TPP on one data set (saebench-spec §2.4, §2.6): one probe per class, each against
+/// The SAE-independent half of TPP on one data set (docs/saebench.md §2.4, §2.6): one probe per class, each against
 /// random rows of the other classes, then each probe's clean test accuracy on freshly drawn negatives (SAEBench
 /// recomputes them with get_probe_test_accuracy, so they are not the training run's best test accuracies).
 /// </summary>

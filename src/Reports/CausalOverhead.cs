@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SaePipeline.Runtime;
 
 namespace SaePipeline.Reports;
 
@@ -14,7 +15,7 @@ public sealed record CausalOverhead(
     public static CausalOverhead? From(JsonNode? info)
     {
         if (info?["causal_overhead"] is not JsonObject o) return null;
-        static double D(JsonNode? v) => v?.GetValue<double>() ?? double.NaN;
+        static double D(JsonNode? v) => Json.Number(v);
         static long L(JsonNode? v) => v?.GetValue<long>() ?? 0;
         return new CausalOverhead(L(o["steps_with_term"]), L(o["steps_without_term"]), D(o["seconds_per_token_with_term"]),
                                   D(o["seconds_per_token_without_term"]), D(o["ratio"]));

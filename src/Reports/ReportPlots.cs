@@ -2,6 +2,7 @@ extern alias ScottPlotLib;
 
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SaePipeline.Runtime;
 using ScottPlotLib::ScottPlot;
 
 namespace SaePipeline.Reports;
@@ -73,10 +74,10 @@ public static class ReportPlots
         foreach (var s in saes.Where(s => s.Core is not null))
         {
             var m = s.Core!["eval_result_metrics"]!;
-            double l0 = m["sparsity"]!["l0"]!.GetValue<double>();
-            var ce = plot.Add.Marker(l0, m["model_performance_preservation"]!["ce_loss_score"]!.GetValue<double>(), MarkerShape.FilledCircle, 10);
+            double l0 = Json.Number(m["sparsity"]!["l0"]);
+            var ce = plot.Add.Marker(l0, Json.Number(m["model_performance_preservation"]!["ce_loss_score"]), MarkerShape.FilledCircle, 10);
             ce.LegendText = $"{s.Sae} loss rec.";
-            var ev = plot.Add.Marker(l0, m["reconstruction_quality"]!["explained_variance_legacy"]!.GetValue<double>(), MarkerShape.OpenSquare, 10);
+            var ev = plot.Add.Marker(l0, Json.Number(m["reconstruction_quality"]!["explained_variance_legacy"]), MarkerShape.OpenSquare, 10);
             ev.LegendText = $"{s.Sae} EV (legacy)";
             ev.Color = ce.Color;
             ev.Axes.YAxis = right;

@@ -146,7 +146,7 @@ public static class ReportStage
         var (_, saeManifest) = context.Input(InputRole.SaeNamed(name));
         var (result, evalFile, _) = EvalResults.Read(context, EvalTypes.SyntheticRecovery, name, release)!;
         var m = result["eval_result_metrics"]!;
-        double Metric(string category, string key) => m[category]?[key]?.GetValue<double>() ?? double.NaN;
+        double Metric(string category, string key) => Json.Number(m[category]?[key]);
         var description = SaeDescription.From(result["sae_cfg_dict"]);
         return new SummaryRow(
             name, description.Architecture, description.Sparsity,
@@ -155,7 +155,7 @@ public static class ReportStage
             Metric("reconstruction_quality", "explained_variance"),
             Metric("feature_recovery", "mmcs"), Metric("feature_recovery", "mcc"), Metric("feature_recovery", "frac_recovered"),
             Metric("dead_latents", "frac_dead"), Metric("shrinkage", "l2_ratio"),
-            saeManifest.Info?["seconds"]?.GetValue<double>() ?? double.NaN,
+            Json.Number(saeManifest.Info?["seconds"]),
             evalFile);
     }
 

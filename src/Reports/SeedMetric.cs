@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SaePipeline.Runtime;
 
 namespace SaePipeline.Reports;
 
@@ -17,7 +18,7 @@ public sealed record SeedMetric(string Key, int N, double Mean, double Std, int 
         int n = ReportedN(nValues);
         string key = keyOfN(n);
         var seeds = result["eval_result_unstructured"]!["seeds"]!;
-        static double D(JsonNode? v) => v?.GetValue<double>() ?? double.NaN;
+        static double D(JsonNode? v) => Json.Number(v);
         return new SeedMetric(key, n, D(seeds["mean"]?[key]), D(seeds["std"]?[key]), seeds["seeds"]!.AsArray().Count, evalFile);
     }
 
@@ -25,7 +26,7 @@ public sealed record SeedMetric(string Key, int N, double Mean, double Std, int 
     public static SeedMetric FromKey(JsonNode result, string key, string evalFile)
     {
         var seeds = result["eval_result_unstructured"]!["seeds"]!;
-        static double D(JsonNode? v) => v?.GetValue<double>() ?? double.NaN;
+        static double D(JsonNode? v) => Json.Number(v);
         return new SeedMetric(key, 0, D(seeds["mean"]?[key]), D(seeds["std"]?[key]), seeds["seeds"]!.AsArray().Count, evalFile);
     }
 

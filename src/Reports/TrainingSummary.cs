@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using SaePipeline.Runtime;
 
 namespace SaePipeline.Reports;
 
@@ -31,7 +32,7 @@ public sealed record TrainingRow(
     /// <summary>From a TrainSae manifest's info and the SAE's cfg.json.</summary>
     public static TrainingRow From(string name, JsonNode? info, JsonNode? cfg)
     {
-        double D(JsonNode? n) => n?.GetValue<double>() ?? double.NaN;
+        double D(JsonNode? n) => Json.Number(n);
         var final = info?["final"];
         var description = SaeDescription.From(cfg);
         return new TrainingRow(name, description.Architecture, description.Sparsity, cfg?["d_sae"]?.GetValue<int>() ?? 0,
@@ -74,7 +75,7 @@ public sealed record CoreMetrics(double CeLossScore, double KlDivScore, double E
     public static CoreMetrics From(JsonNode result, string evalFile)
     {
         var m = result["eval_result_metrics"]!;
-        static double D(JsonNode? v) => v?.GetValue<double>() ?? double.NaN;
+        static double D(JsonNode? v) => Json.Number(v);
         return new CoreMetrics(D(m["model_performance_preservation"]?["ce_loss_score"]), D(m["model_behavior_preservation"]?["kl_div_score"]),
                                D(m["reconstruction_quality"]?["explained_variance_legacy"]), D(m["sparsity"]?["l0"]), evalFile);
     }
@@ -86,7 +87,7 @@ public sealed record CausalMetrics(double NcesMedian, double FracInert, string E
     public static CausalMetrics? From(JsonNode result, string evalFile)
     {
         if (result["eval_result_metrics"]?["zero"] is not { } zero) return null;
-        static double D(JsonNode? v) => v?.GetValue<double>() ?? double.NaN;
+        static double D(JsonNode? v) => Json.Number(v);
         return new CausalMetrics(D(zero["nces_median"]), D(zero["frac_inert"]), evalFile);
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -49,6 +51,54 @@ public static class Json
         if (!File.Exists(path)) throw new PipelineException($"missing file {path}", path);
         return Deserialize<T>(File.ReadAllText(path), path);
     }
+
+    /// <summary>
+    /// A number as we and Python write them: a JSON number, or NaN and ±∞ as the named literals NaN / Infinity /
+    /// -Infinity (quoted, as <see cref="Options"/> writes them, or bare, as Python's json.dump does: see
+    /// <see cref="ParseAllowingNamedLiterals"/>). JSON null, or no node, is NaN.
+    /// </summary>
+    public static double Number(JsonNode? node) => node switch
+    {
+        null => double.NaN,
+        JsonValue v when v.TryGetValue(out double d) => d,
+        JsonValue v when v.TryGetValue(out string? s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double named)
+                         && !double.IsFinite(named) => named,
+        _ => throw new InvalidOperationException($"expected a number, found {node.ToJsonString()}"),
+    };
+
+    /// <summary>
+    /// Parses JSON that may hold Python's bare NaN, Infinity and -Infinity tokens (json.dump writes them; SAEBench's
+    /// result files do, and so do ours where a metric is infinite). They become the quoted literals <see cref="Number"/>
+    /// reads; strings are left alone.
+    /// </summary>
+    public static JsonNode? ParseAllowingNamedLiterals(string text)
+    {
+        var quoted = new StringBuilder(text.Length + 16);
+        bool inString = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (inString)
+            {
+                quoted.Append(c);
+                if (c == '\\' && i + 1 < text.Length) quoted.Append(text[++i]);
+                else if (c == '"') inString = false;
+                continue;
+            }
+            if (c == '"') inString = true;
+            string? literal = NamedLiterals.FirstOrDefault(l => string.CompareOrdinal(text, i, l, 0, l.Length) == 0);
+            if (literal is null)
+            {
+                quoted.Append(c);
+                continue;
+            }
+            quoted.Append('"').Append(literal).Append('"');
+            i += literal.Length - 1;
+        }
+        return JsonNode.Parse(quoted.ToString());
+    }
+
+    static readonly string[] NamedLiterals = ["-Infinity", "Infinity", "NaN"];
 
     public static T Deserialize<T>(JsonNode node, string origin)
     {

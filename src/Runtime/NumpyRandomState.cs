@@ -6,7 +6,7 @@ namespace SaePipeline.Runtime;
 /// <c>mt19937_seed</c> for an integer seed), bounded integers by masked rejection (NumPy's <c>random_interval</c>),
 /// and <c>permutation</c> as a Fisher–Yates shuffle running from the last element down. SAEBench picks TPP and
 /// sparse-probing rows with pandas' sample, whose rows are <c>permutation(len)[:n]</c>; with this class we pick the
-/// same rows from the same file (saebench-spec §2.4), instead of a different sample of the same size.
+/// same rows from the same file (docs/saebench.md §2.4), instead of a different sample of the same size.
 /// </summary>
 public sealed class NumpyRandomState
 {

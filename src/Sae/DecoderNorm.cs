@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace SaePipeline.Sae;
 
 /// <summary>
-/// The unit-norm decoder constraint (dictionary_learning's ConstrainedAdam, sae-anchors §1.1): before the optimizer
+/// The unit-norm decoder constraint (dictionary_learning's ConstrainedAdam, docs/sae-training.md §1.1): before the optimizer
 /// step, remove from each decoder row's gradient its component along the row, g ← g − (g·ŵ)ŵ, so the step moves rows
 /// along the sphere; after it, put rows back on the sphere, w ← w/‖w‖. In SAELens layout a latent's direction is a
 /// row of W_dec [d_sae, d_in].

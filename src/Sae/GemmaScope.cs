@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace SaePipeline.Sae;
 
 /// <summary>
-/// Gemma Scope's release format (sae-anchors §2.2): <c>params.npz</c>, a zip of .npy arrays W_enc [d_in, d_sae],
+/// Gemma Scope's release format (docs/sae-training.md §2.2): <c>params.npz</c>, a zip of .npy arrays W_enc [d_in, d_sae],
 /// W_dec [d_sae, d_in], b_enc, b_dec, threshold (a <c>w_</c> prefix is read as <c>W_</c>). They are JumpReLU SAEs
 /// that do not subtract b_dec from the input and take raw activations, so the config SAELens synthesises for them is
 /// architecture jumprelu, apply_b_dec_to_input false, no normalisation; we write the same.

@@ -4,7 +4,7 @@ namespace SaePipeline.Sae;
 
 /// <summary>
 /// The geometric median of a set of points, argmin_m Σ_i ‖x_i − m‖, by Weiszfeld's iteration from the mean:
-/// m ← Σ w_i x_i / Σ w_i with w_i = 1/‖x_i − m‖ (sae-anchors §1.2: at most 100 iterations, stop when m moves less
+/// m ← Σ w_i x_i / Σ w_i with w_i = 1/‖x_i − m‖ (docs/sae-training.md §1.2: at most 100 iterations, stop when m moves less
 /// than 1e-5). TopK SAEs start b_dec there: unlike the mean, it is not dragged by the few huge-norm tokens
 /// (attention sinks, BOS) that residual streams carry.
 /// </summary>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SaePipeline.Sae;
 
 /// <summary>
-/// Each architecture's initialisation as dictionary_learning writes it (sae-anchors §1.2), declared in its definition:
+/// Each architecture's initialisation as dictionary_learning writes it (docs/sae-training.md §1.2), declared in its definition:
 /// <list type="bullet">
 /// <item>relu, april_update: see <see cref="ReluSae.Initialize"/>.</item>
 /// <item>topk, batch_topk, jumprelu: <see cref="Tied"/>. TopK's b_dec becomes the geometric median of the first batch

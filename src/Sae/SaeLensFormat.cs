@@ -6,20 +6,26 @@ using static TorchSharp.torch;
 namespace SaePipeline.Sae;
 
 /// <summary>
-/// SAELens's folder layout (sae-anchors §2.1): <c>cfg.json</c> and <c>sae_weights.safetensors</c> in float32, so
-/// `SAE.load_from_disk` and SAEBench read what we write, and we read what they write.
+/// SAELens's folder layout (docs/sae-training.md §2.1): <c>cfg.json</c> and <c>sae_weights.safetensors</c> in float32,
+/// so SAELens's <c>SAE.load_from_disk</c> and SAEBench read what we write, and we read what they write.
 /// <list type="bullet">
 /// <item>Written: v6 inference keys. standard / topk (with k) / jumprelu (with threshold; BatchTopK exports as a
-///   jumprelu with one shared threshold, as SAELens does) / gated (b_gate, r_mag, b_mag). How the SAE was trained goes
-///   under metadata.training, so provenance survives the format.</item>
-/// <item>Read: v6 keys, and pre-6.0 flat configs (hook_point, activation_fn_str / activation_fn + activation_fn_kwargs.k
-///   for TopK, a boolean normalize_activations, a scaling_factor tensor of ones), any float dtype.</item>
+///   jumprelu with one shared threshold, as SAELens does) / gated (b_gate, r_mag, b_mag). <c>metadata.sae_lens_version</c>
+///   names the SAELens release whose layout this is (<see cref="FormatVersion"/>): without it SAELens 6 takes a file
+///   for pre-6.0 and drops every metadata key, and SAEBench then cannot find the hook layer. How the SAE was trained
+///   goes under metadata.training, so provenance survives the format.</item>
+/// <item>Read: v6 files, and pre-6.0 ones as SAELens 6 converts them (<see cref="SaeLensConfigReader"/>), any float dtype.</item>
 /// </list>
 /// </summary>
 public static class SaeLensFormat
 {
     public const string CfgFile = "cfg.json", WeightsFile = "sae_weights.safetensors";
 
+    /// <summary>The SAELens release whose cfg.json layout and loader we follow; written as metadata.sae_lens_version.</summary>
+    public const string FormatVersion = "6.18.0";
+
+    /// <param name="metadata">Model, hook and data keys (SAELens's metadata) and our own provenance. A sae_lens_version
+    /// it carries (an imported file's) is kept as <c>source_sae_lens_version</c>: the written file is in this layout.</param>
     public static void Save(string dir, SparseAutoencoder sae, JsonObject metadata)
     {
         var cfg = new JsonObject
@@ -34,22 +40,31 @@ public static class SaeLensFormat
             ["reshape_activations"] = "none",
         };
         foreach (var (key, value) in sae.SaeLensConfig()) cfg[key] = value?.DeepClone();
-        cfg["metadata"] = metadata;
+        var written = new JsonObject { ["sae_lens_version"] = FormatVersion };
+        foreach (var (key, value) in metadata)
+            if (key == "sae_lens_version")
+            {
+                if (value?.ToString() is { Length: > 0 } source && source != FormatVersion) written["source_sae_lens_version"] = source;
+            }
+            else written[key] = value?.DeepClone();
+        cfg["metadata"] = written;
         AtomicFile.WriteAllText(Path.Combine(dir, CfgFile), cfg.ToJsonString(Json.Options) + "\n");
         Safetensors.Save(Path.Combine(dir, WeightsFile), sae.SaeLensTensors.ToDictionary(t => t.Name, t => t.Tensor));
     }
 
     /// <summary>Loads an SAE folder, checking the config against the tensors. Errors name the file and the key or tensor.</summary>
-    public static (SparseAutoencoder Sae, JsonObject Cfg) Load(string dir, Device device)
+    /// <param name="dtype">The dtype its tensors are converted to: float32 (training, our own arithmetic), or the model's
+    /// dtype for SAEBench's evaluations, which cast the SAE to it (docs/saebench.md §0).</param>
+    public static (SparseAutoencoder Sae, JsonObject Cfg) Load(string dir, Device device, ScalarType dtype = ScalarType.Float32)
     {
         string cfgPath = Path.Combine(dir, CfgFile), weightsPath = Path.Combine(dir, WeightsFile);
         foreach (var file in new[] { cfgPath, weightsPath })
             if (!File.Exists(file)) throw new PipelineException($"{dir} is not an SAE folder in SAELens layout: missing {Path.GetFileName(file)}", file);
-        var cfg = ReadConfig(cfgPath);
+        var cfg = SaeLensConfigReader.Read(cfgPath);
         var tensors = Safetensors.Load(weightsPath);
         try
         {
-            return (Build(cfg, new TensorSet(tensors, weightsPath, device), cfgPath), cfg);
+            return (Build(cfg, new TensorSet(tensors, weightsPath, device, dtype), cfgPath), cfg);
         }
         finally
         {
@@ -57,59 +72,9 @@ public static class SaeLensFormat
         }
     }
 
-    /// <summary>cfg.json with pre-6.0 keys mapped to v6 ones; the result is what Build and the eval JSON see.</summary>
-    public static JsonObject ReadConfig(string cfgPath)
-    {
-        JsonObject raw;
-        try
-        {
-            raw = JsonNode.Parse(File.ReadAllText(cfgPath))?.AsObject() ?? throw new PipelineException($"{cfgPath} is not a JSON object", cfgPath);
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new PipelineException($"{cfgPath}: not valid JSON ({e.Message})", cfgPath, e);
-        }
-        return raw.ContainsKey("architecture") ? raw : FromLegacy(raw);
-    }
-
-    /// <summary>
-    /// Pre-6.0 configs are flat: hook_point, hook_point_layer, hook_point_head_index, activation_fn_str (or
-    /// activation_fn) with activation_fn_kwargs, normalize_activations possibly a boolean. The model and data keys move
-    /// under metadata, as v6 keeps them.
-    /// </summary>
-    static JsonObject FromLegacy(JsonObject raw)
-    {
-        string activation = (raw["activation_fn_str"] ?? raw["activation_fn"])?.GetValue<string>() ?? "relu";
-        var cfg = new JsonObject
-        {
-            ["architecture"] = activation == "topk" ? "topk" : "standard",
-            ["d_in"] = raw["d_in"]?.DeepClone(),
-            ["d_sae"] = raw["d_sae"]?.DeepClone(),
-            ["dtype"] = raw["dtype"]?.DeepClone() ?? "float32",
-            ["device"] = raw["device"]?.DeepClone() ?? "cpu",
-            ["apply_b_dec_to_input"] = raw["apply_b_dec_to_input"]?.DeepClone() ?? true,
-            ["normalize_activations"] = raw["normalize_activations"] switch
-            {
-                JsonValue v when v.TryGetValue(out bool b) => b ? "expected_average_only_in" : "none",
-                { } other => other.DeepClone(),
-                null => "none",
-            },
-        };
-        if (activation == "topk") cfg["k"] = raw["activation_fn_kwargs"]?["k"]?.DeepClone();
-        else if (activation != "relu") cfg["activation_fn"] = activation;   // refused by Build with its name
-        var metadata = new JsonObject { ["sae_lens_version"] = raw["sae_lens_version"]?.DeepClone(), ["converted_from"] = "pre-6.0 cfg.json" };
-        foreach (var (legacy, current) in new[] { ("hook_point", "hook_name"), ("hook_point_head_index", "hook_head_index"), ("model_name", "model_name"),
-                                                  ("context_size", "context_size"), ("prepend_bos", "prepend_bos"), ("dataset_path", "dataset_path") })
-            if (raw[legacy] is { } value) metadata[current] = value.DeepClone();
-        cfg["metadata"] = metadata;
-        return cfg;
-    }
-
     static SparseAutoencoder Build(JsonObject cfg, TensorSet t, string cfgPath)
     {
         string architecture = Value<string>(cfg, "architecture", cfgPath);
-        if (cfg["activation_fn"] is { } fn)
-            throw new PipelineException($"{cfgPath}: activation_fn '{fn}' is not supported (relu or topk)", cfgPath);
         int dIn = Value<int>(cfg, "d_in", cfgPath), dSae = Value<int>(cfg, "d_sae", cfgPath);
         bool applyBDec = cfg["apply_b_dec_to_input"]?.GetValue<bool>() ?? true;
         string normalization = cfg["normalize_activations"]?.GetValue<string>() ?? "none";
@@ -117,8 +82,9 @@ public static class SaeLensFormat
             throw new PipelineException(
                 $"{cfgPath}: normalize_activations '{normalization}' needs a run-time input transform that the folder does not carry; " +
                 "fold it into the weights first (SAELens: sae.fold_activation_norm_scaling_factor(...), then save_model) and set it to \"none\"", cfgPath);
-        if (cfg["rescale_acts_by_decoder_norm"]?.GetValue<bool>() == true)
-            throw new PipelineException($"{cfgPath}: rescale_acts_by_decoder_norm = true is not supported; SAELens folds it on save, so save the SAE with a current SAELens", cfgPath);
+        bool rescale = cfg["rescale_acts_by_decoder_norm"]?.GetValue<bool>() == true;
+        if (rescale && architecture != "topk")
+            throw new PipelineException($"{cfgPath}: rescale_acts_by_decoder_norm is a TopK setting, but the architecture is '{architecture}'", cfgPath);
         t.CheckScalingFactorIsOne(dSae);
         var wEnc = t.Take("W_enc", dIn, dSae);
         var wDec = t.Take("W_dec", dSae, dIn);
@@ -126,11 +92,32 @@ public static class SaeLensFormat
         return architecture switch
         {
             "standard" => new ReluSae(wEnc, t.Take("b_enc", dSae), wDec, bDec, applyBDecToInput: applyBDec),
-            "topk" => new TopKSae(wEnc, t.Take("b_enc", dSae), wDec, bDec, Value<int>(cfg, "k", cfgPath), applyBDec),
+            "topk" => rescale
+                ? FoldedDecoderNorms(wEnc, t.Take("b_enc", dSae), wDec, bDec, Value<int>(cfg, "k", cfgPath), applyBDec, cfgPath)
+                : new TopKSae(wEnc, t.Take("b_enc", dSae), wDec, bDec, Value<int>(cfg, "k", cfgPath), applyBDec),
             "jumprelu" => new JumpReluSae(wEnc, t.Take("b_enc", dSae), wDec, bDec, t.Take("threshold", dSae), applyBDec),
             "gated" => new GatedSae(wEnc, t.Take("b_gate", dSae), t.Take("r_mag", dSae), t.Take("b_mag", dSae), wDec, bDec, applyBDec),
             _ => throw new PipelineException($"{cfgPath}: architecture '{architecture}' is not supported (standard, topk, jumprelu, gated)", cfgPath),
         };
+    }
+
+    /// <summary>
+    /// SAELens's TopK with <c>rescale_acts_by_decoder_norm</c> (its training default since 6.x, and still set in the
+    /// cfg.json it saves after folding) selects on pre·‖W_dec,i‖ and divides by ‖W_dec,i‖ before decoding. That is a
+    /// plain TopK SAE with the norms folded in: W_enc and b_enc times ‖W_dec,i‖, W_dec rows divided by it; the latents are
+    /// SAELens's own. A file SAELens folded on save has unit rows, and the fold changes nothing.
+    /// </summary>
+    static TopKSae FoldedDecoderNorms(Tensor wEnc, Tensor bEnc, Tensor wDec, Tensor bDec, int k, bool applyBDec, string cfgPath)
+    {
+        using var scope = NewDisposeScope();
+        var norms = wDec.norm(1);
+        long zero = norms.eq(0).sum().item<long>();
+        if (zero > 0)
+            throw new PipelineException($"{cfgPath}: rescale_acts_by_decoder_norm is true but {zero} decoder rows are zero, so SAELens would divide by 0 for them", cfgPath);
+        // The SAE's constructor takes the new tensors out of this scope; the unfolded ones are done with.
+        var sae = new TopKSae(wEnc * norms, bEnc * norms, wDec / norms.unsqueeze(1), bDec, k, applyBDec);
+        foreach (var unfolded in new[] { wEnc, bEnc, wDec }) unfolded.Dispose();
+        return sae;
     }
 
     static T Value<T>(JsonObject cfg, string key, string cfgPath)
@@ -145,8 +132,8 @@ public static class SaeLensFormat
         }
     }
 
-    /// <summary>The tensors of one file, taken by name with their expected shape, converted to float32 on the device.</summary>
-    public sealed class TensorSet(IReadOnlyDictionary<string, Tensor> tensors, string path, Device device)
+    /// <summary>The tensors of one file, taken by name with their expected shape, converted to <paramref name="dtype"/> on the device.</summary>
+    public sealed class TensorSet(IReadOnlyDictionary<string, Tensor> tensors, string path, Device device, ScalarType dtype = ScalarType.Float32)
     {
         public Tensor Take(string name, params long[] shape)
         {
@@ -156,7 +143,7 @@ public static class SaeLensFormat
                 throw new PipelineException($"{path}: tensor '{name}' has shape [{string.Join(", ", t.shape)}], expected [{string.Join(", ", shape)}] from the config", path);
             if (!t.is_floating_point())
                 throw new PipelineException($"{path}: tensor '{name}' is {t.dtype}, expected a float type", path);
-            return t.to(float32).to(device);
+            return t.to(dtype).to(device);
         }
 
         /// <summary>Old SAELens files carry a per-latent scaling_factor; all ones means nothing, anything else we do not apply.</summary>

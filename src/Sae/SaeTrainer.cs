@@ -17,7 +17,7 @@ public sealed record StepStats(
 }
 
 /// <summary>
-/// The training step every objective shares (dictionary_learning's trainers, sae-anchors §1.1–1.3):
+/// The training step every objective shares (dictionary_learning's trainers, docs/sae-training.md §1.1–1.3):
 ///   lr schedule (warmup, optional linear decay) → objective loss → backward → project decoder gradients off the
 ///   decoder rows → clip the global gradient norm → Adam → renormalise decoder rows → objective's post-step update
 ///   (thresholds) → dead-latent bookkeeping → optional resampling (relu only).

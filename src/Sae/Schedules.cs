@@ -1,6 +1,6 @@
 namespace SaePipeline.Sae;
 
-/// <summary>dictionary_learning's schedules (sae-anchors §1.1), as multipliers of the configured lr and λ.</summary>
+/// <summary>dictionary_learning's schedules (docs/sae-training.md §1.1), as multipliers of the configured lr and λ.</summary>
 public static class Schedules
 {
     /// <summary>

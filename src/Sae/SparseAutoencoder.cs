@@ -7,7 +7,7 @@ namespace SaePipeline.Sae;
 public sealed record NamedTensor(string Name, Tensor Tensor);
 
 /// <summary>
-/// What every SAE shares, in SAELens's layout and names (sae-anchors §2.1): W_enc [d_in, d_sae], W_dec [d_sae, d_in]
+/// What every SAE shares, in SAELens's layout and names (docs/sae-training.md §2.1): W_enc [d_in, d_sae], W_dec [d_sae, d_in]
 /// (rows are the latents' directions), b_dec [d_in]; x̂ = f·W_dec + b_dec. Subclasses define the encoder (and hold
 /// its biases, thresholds and gates). <see cref="Encode"/> is the inference encoder SAELens and SAEBench apply to
 /// the saved files; training-only behaviour (BatchTopK's batch-wide selection, JumpReLU's straight-through
@@ -52,7 +52,11 @@ public abstract class SparseAutoencoder : IDisposable
     /// <summary>Architecture-specific cfg.json keys (e.g. <c>k</c>).</summary>
     public virtual JsonObject SaeLensConfig() => [];
 
-    /// <summary>Precision of the encoder and decoder matmuls (training only; evaluation runs float32).</summary>
+    /// <summary>The dtype of the SAE's tensors, and of its inputs and outputs: float32, unless it was loaded in a model's
+    /// dtype for evaluation (SaeLensFormat.Load).</summary>
+    public ScalarType Dtype => W_dec.dtype;
+
+    /// <summary>Precision of the encoder and decoder matmuls during training (float32 master weights either way).</summary>
     public ScalarType MatmulDtype { get; set; } = ScalarType.Float32;
 
     /// <summary>Latent activations f [B, d_sae] of x [B, d_in], as SAELens computes them from the saved files.</summary>
@@ -77,12 +81,16 @@ public abstract class SparseAutoencoder : IDisposable
     protected abstract IEnumerable<Tensor> BiasesAndThresholds { get; }
 
     /// <summary>
-    /// (x − b_dec·[apply_b_dec_to_input])·W_enc + bias. With b_dec applied it is computed as x·W_enc + (bias − b_dec·W_enc),
+    /// (x − b_dec·[apply_b_dec_to_input])·W_enc + bias. Under autograd it is computed as x·W_enc + (bias − b_dec·W_enc),
     /// the same function: autograd then reaches b_dec through a d_in-vector instead of through the [B, d_in] input, which
-    /// saves a sixth B×d_in×d_sae matmul (∂(x − b_dec) = ∂pre·W_encᵀ), about 17% of a training step's FLOPs.
+    /// saves a sixth B×d_in×d_sae matmul (∂(x − b_dec) = ∂pre·W_encᵀ), about 17% of a training step's FLOPs. Without
+    /// gradients (evaluation) it is SAELens's own order of operations, so an SAE cast to bfloat16 rounds as SAEBench's does.
     /// </summary>
-    public Tensor PreActivation(Tensor x, Tensor bias) =>
-        ApplyBDecToInput ? Affine(bias - b_dec.matmul(W_enc), x, W_enc) : Affine(bias, x, W_enc);
+    public Tensor PreActivation(Tensor x, Tensor bias)
+    {
+        if (!ApplyBDecToInput) return Affine(bias, x, W_enc);
+        return is_grad_enabled() ? Affine(bias - b_dec.matmul(W_enc), x, W_enc) : Affine(bias, x - b_dec, W_enc);
+    }
 
     /// <summary>bias + a·w, with the product in <see cref="MatmulDtype"/> and the result in float32.</summary>
     protected Tensor Affine(Tensor bias, Tensor a, Tensor w)

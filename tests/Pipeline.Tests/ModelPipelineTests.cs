@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SaePipeline.Tests.Sae;
 
 namespace SaePipeline.PipelineTests;
 
@@ -69,6 +70,13 @@ public sealed class ModelPipelineTests
         var bios = Info(w, "activations", "bias_in_bios");
         Assert.Equal(["profession", "gender"], bios["label_columns"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal(["train", "test"], bios["splits"]!.AsObject().Select(kv => kv.Key));
+
+        // The trained SAE's cfg.json goes through SAELens's loader with its metadata, and SAEBench finds its layer.
+        string sae = Directory.GetDirectories(Path.Combine(w.Artifacts, "saes"), "a-*").Single();
+        var loaded = SaeLensLoaderModel.Load(JsonNode.Parse(File.ReadAllText(Path.Combine(sae, "cfg.json")))!.AsObject());
+        var (layer, hookName, _) = SaeLensLoaderModel.SaeBenchStandardize(loaded);
+        Assert.Equal((1, "blocks.1.hook_resid_post"), (layer, hookName));
+        Assert.Equal(64, loaded["metadata"]!["context_size"]!.GetValue<int>());
 
         var again = w.Build();
         Assert.True(again.ExitCode == 0, again.Output);

@@ -1,20 +1,18 @@
 namespace SaePipeline.Tests;
 
-/// <summary>Paths into the repository and into ../shared/fixtures (HuggingFace goldens; present in CI).</summary>
+/// <summary>Paths into the repository, and into its golden fixtures (tests/fixtures: HuggingFace outputs and GPT-2 tokenizer cases).</summary>
 public static class Fixtures
 {
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    /// <summary>A path under shared/fixtures, which sits beside the checkout (../shared) in development and CI.</summary>
-    public static string Shared(params string[] parts) => Path.Combine([SharedFixtures.Value, .. parts]);
-
-    static readonly Lazy<string> SharedFixtures = new(() =>
+    /// <summary>A path under tests/fixtures, the generated golden data (its README says how each file was made).</summary>
+    public static string Golden(params string[] parts)
     {
-        for (var dir = new DirectoryInfo(RepoRoot).Parent; dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "shared", "fixtures"))) return Path.Combine(dir.FullName, "shared", "fixtures");
-        throw new InvalidOperationException(
-            $"the golden fixtures were not found: expected a shared/fixtures folder beside the checkout (e.g. {Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures"))})");
-    });
+        string path = Path.Combine([RepoRoot, "tests", "fixtures", .. parts]);
+        if (!File.Exists(path) && !Directory.Exists(path))
+            throw new FileNotFoundException($"golden fixture {Path.GetRelativePath(RepoRoot, path)} is missing from the checkout (tests/fixtures is tracked by git)", path);
+        return path;
+    }
 
     static string FindRepoRoot()
     {

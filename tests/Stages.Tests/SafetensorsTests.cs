@@ -10,13 +10,13 @@ public sealed class SafetensorsTests
     [Fact]
     public void ReadsHuggingFaceGoldensLikeNumpyDoes()
     {
-        // goldens.safetensors and logits.npy were written by Python from the same tensors (shared/fixtures/README.md).
-        var tensors = Safetensors.Load(Fixtures.Shared("gpt2", "golden", "goldens.safetensors"));
-        using var expected = Npy.Read(Fixtures.Shared("gpt2", "golden", "logits.npy"));
+        // goldens.safetensors and logits.npy were written by Python from the same tensors (tests/fixtures/README.md).
+        var tensors = Safetensors.Load(Fixtures.Golden("gpt2", "golden", "goldens.safetensors"));
+        using var expected = Npy.Read(Fixtures.Golden("gpt2", "golden", "logits.npy"));
         var logits = tensors["logits"];
         Assert.Equal(expected.shape, logits.shape);
         Assert.Equal(expected.data<float>().ToArray(), logits.data<float>().ToArray());
-        using var ids = Npy.Read(Fixtures.Shared("gpt2", "golden", "input_ids.npy"));
+        using var ids = Npy.Read(Fixtures.Golden("gpt2", "golden", "input_ids.npy"));
         Assert.Equal(ScalarType.Int64, ids.dtype);
         Assert.Equal(ScalarType.Int64, tensors["input_ids"].dtype);
         Assert.Equal(ids.shape, tensors["input_ids"].shape);
@@ -26,8 +26,8 @@ public sealed class SafetensorsTests
     [Fact]
     public void ReadsBf16CheckpointAsTheRoundedFloat32Weights()
     {
-        var f32 = Safetensors.Load(Fixtures.Shared("gpt2", "model", "model.safetensors"));
-        var bf16 = Safetensors.Load(Fixtures.Shared("gpt2_bf16", "model", "model.safetensors"));
+        var f32 = Safetensors.Load(Fixtures.Golden("gpt2", "model", "model.safetensors"));
+        var bf16 = Safetensors.Load(Fixtures.Golden("gpt2_bf16", "model", "model.safetensors"));
         var name = bf16.Keys.First(k => bf16[k].dtype == ScalarType.BFloat16 && f32.ContainsKey(k));
         // bfloat16 keeps 8 significand bits: each value is within 2^-8 relative of the float32 one.
         var a = f32[name].to(float32);

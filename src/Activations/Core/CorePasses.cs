@@ -38,7 +38,7 @@ public sealed record CoreBatch(int Index, Tensor Tokens, Tensor Activations, Rec
 }
 
 /// <summary>
-/// The forward passes of SAEBench's core evaluation (saebench-spec §1.3), as tensors per position. KL is computed
+/// The forward passes of SAEBench's core evaluation (docs/saebench.md §1.3), as tensors per position. KL is computed
 /// from log-softmaxes, which equals SAEBench's softmax-then-log whenever that does not underflow to NaN (SAEBench then
 /// writes −1; see the spec).
 /// </summary>

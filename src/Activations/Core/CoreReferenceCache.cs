@@ -53,7 +53,8 @@ public static class CoreReferenceCache
         var (split, overlaps) = CoreTokenStream.SplitOf(dataset);
         if (overlaps) context.Log($"WARN {dataset.Name} has no held-out split (a test file); core rows come from its train split, which SAEs may have trained on");
         context.Log($"{stream.Batches} batches of {stream.BatchSizePrompts} × {stream.ContextSize} tokens of {dataset.Name} ({split}) through " +
-                    $"{model.Dims.Architecture} on {TorchRuntime.Describe(device)}: clean and zero-ablated forwards for {stream.NReconstructionBatches}, {hook.Name} for all");
+                    $"{model.Dims.Architecture} on {TorchRuntime.Describe(device)}: clean and zero-ablated forwards for the first {stream.NReconstructionBatches}, " +
+                    $"{hook.Name} for all (sparsity/variance: {(stream.ReuseReconstructionRows ? "the first" : "the next")} {stream.NSparsityVarianceBatches})");
 
         var progress = new Progress(context.Label, (long)stream.Batches * stream.BatchSizePrompts * stream.ContextSize, "tokens");
         var clock = Stopwatch.StartNew();
@@ -98,7 +99,7 @@ public static class CoreReferenceCache
         foreach (var ids in CoreTokenStream.Batches(rows, stream))
         {
             using (ids)
-            using (var batch = CorePasses.Reference(model, hook, index, ids, index < stream.NReconstructionBatches))
+            using (var batch = CorePasses.Reference(model, hook, index, ids, stream.IsReconstruction(index)))
                 foreach (var (key, value) in Entries(batch)) pending[key] = value.cpu().clone();
             index++;
             tokens += (long)stream.BatchSizePrompts * stream.ContextSize;

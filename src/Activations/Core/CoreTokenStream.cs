@@ -8,7 +8,7 @@ namespace SaePipeline.Activations.Core;
 /// The rows core evaluation runs on: documents of the corpus in a seeded order, tokenized and packed as SAELens packs
 /// them (<see cref="TokenPacking"/>: BOS at every row start, BOS between documents, a trailing partial row dropped).
 /// The documents come from the corpus's held-out split (the built-in stream never used for SAE training, or a data
-/// set's test file), else its train split. SAEBench shuffles OpenWebText's shards with seed 42 (saebench-spec §1.2);
+/// set's test file), else its train split. SAEBench shuffles OpenWebText's shards with seed 42 (docs/saebench.md §1.2);
 /// we shuffle documents through a seeded buffer, which any stream, even an endless one, supports.
 /// </summary>
 public static class CoreTokenStream

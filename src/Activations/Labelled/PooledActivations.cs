@@ -2,7 +2,7 @@
 namespace SaePipeline.Activations.Labelled;
 
 /// <summary>
-/// SAEBench's masked mean pooling (<c>create_meaned_model_activations</c>, saebench-spec §2.5): per text, the mean of
+/// SAEBench's masked mean pooling (<c>create_meaned_model_activations</c>, docs/saebench.md §2.5): per text, the mean of
 /// its activations over real tokens, BOS/EOS/PAD left out. Summed in float64 in token order and rounded once; SAEBench
 /// sums in the model's dtype, so the two agree to float32 rounding (bf16 rounding on Gemma-2).
 /// </summary>

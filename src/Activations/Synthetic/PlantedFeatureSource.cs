@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SaePipeline.Activations.Synthetic;
 
 /// <summary>
-/// The planted-feature activation source (sae-anchors §6): ground-truth directions G [n_features, d_in] with unit
+/// The planted-feature activation source (docs/sae-training.md §6): ground-truth directions G [n_features, d_in] with unit
 /// rows, per-feature firing probabilities, and a sampler of rows x = Σ_i c_i·G_i + noise with c_i ≥ 0.
 /// Firing goes through a Gaussian copula (see <see cref="CorrelationConfig"/>), which reduces to independent
 /// Bernoulli(p_i) draws when the correlation strength is 0. Everything is generated on the CPU with seeded generators,

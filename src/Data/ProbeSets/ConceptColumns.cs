@@ -6,7 +6,7 @@ namespace SaePipeline.Data.ProbeSets;
 public sealed record LabelClass(string Name, string Value);
 
 /// <summary>
-/// What SCR and TPP read from a labelled data set kind (saebench-spec §2.1–2.4): the <em>target</em> column whose
+/// What SCR and TPP read from a labelled data set kind (docs/saebench.md §2.1–2.4): the <em>target</em> column whose
 /// classes the probes tell apart (SAEBench's column 1: profession, category), the <em>spurious</em> column SCR
 /// correlates with it (column 2: gender, rating) with its two classes in SAEBench's order (S+, S−), the names of
 /// the target classes, SAEBench's default SCR pairs and TPP classes, and the data set name SAEBench's JSON uses.

@@ -33,7 +33,7 @@ public static class ScrKeys
 }
 
 /// <summary>
-/// SCR's data construction (SAEBench <c>get_spurious_corr_data</c>, saebench-spec §2.3), one split at a time. With
+/// SCR's data construction (SAEBench <c>get_spurious_corr_data</c>, docs/saebench.md §2.3), one split at a time. With
 /// (P, N) the pair of target classes and (S+, S−) the spurious ones, the four quadrants are filtered <em>in file
 /// order, with no sampling</em>, and the keys take their first n (or 2n) rows:
 /// <code>

@@ -1,7 +1,7 @@
 namespace SaePipeline.Data.ProbeSets;
 
 /// <summary>
-/// One of SAEBench's sparse-probing data sets (saebench-spec §3): a label column of a source data set kind, the classes
+/// One of SAEBench's sparse-probing data sets (docs/saebench.md §3): a label column of a source data set kind, the classes
 /// that each get a one-vs-rest probe, and how each class's texts are drawn. <see cref="BalancedBy"/> set: train_set_size/4
 /// texts per (class, that column's group), as TPP draws them (bias_in_bios by gender, amazon categories by rating);
 /// null: train_set_size/2 texts per class (SAEBench's sentiment, ag_news, github-code and europarl loaders).

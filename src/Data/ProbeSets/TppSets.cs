@@ -3,7 +3,7 @@ using SaePipeline.Runtime;
 namespace SaePipeline.Data.ProbeSets;
 
 /// <summary>
-/// TPP's data construction (SAEBench <c>get_balanced_dataset</c>, saebench-spec §2.4), one split at a time: for each
+/// TPP's data construction (SAEBench <c>get_balanced_dataset</c>, docs/saebench.md §2.4), one split at a time: for each
 /// chosen target class, the rows of each spurious class (gender, rating; in sorted order, as pandas' groupby gives
 /// them) that hold at least n rows each, sampled with <c>DataFrame.sample(n, random_state=seed)</c>; a class needs two
 /// or more spurious groups and n rows in the smallest. <see cref="NumpyRandomState.PandasSample"/> draws the very

@@ -9,7 +9,7 @@ public sealed record SpecialTokens(int? Bos, int? Eos, int? Pad);
 /// <summary>
 /// A model's tokenizer: text → ids exactly as the HuggingFace tokenizer (no special tokens added), ids → text, and the
 /// BOS/EOS/PAD ids. <see cref="EncodeForModel"/> prepends BOS as TransformerLens and SAEBench do for every family we
-/// support (GPT-2 uses &lt;|endoftext|&gt;, Pythia &lt;|endoftext|&gt; = 0, Gemma &lt;bos&gt; = 2; saebench-spec §0).
+/// support (GPT-2 uses &lt;|endoftext|&gt;, Pythia &lt;|endoftext|&gt; = 0, Gemma &lt;bos&gt; = 2; docs/saebench.md §0).
 /// </summary>
 public sealed class ModelTokenizer(Tokenizer inner, SpecialTokens special, string source, NormalizationForm? normalization = null)
 {

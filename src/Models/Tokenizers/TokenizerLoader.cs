@@ -11,7 +11,7 @@ namespace SaePipeline.Models.Tokenizers;
 /// Finds and builds the tokenizer in a model (or tokenizer-only) folder, in this order:
 /// <list type="number">
 /// <item><c>tokenizer.model</c>: SentencePiece (Gemma), read by Microsoft.ML.Tokenizers; user-defined and control pieces
-///   are matched whole, longest first (dotnet-stack §4), as SentencePiece itself does.</item>
+///   are matched whole, longest first (docs/dotnet-stack.md §4), as SentencePiece itself does.</item>
 /// <item><c>tokenizer.json</c>: a HuggingFace byte-level BPE (GPT-2, Pythia), parsed here (ML.Tokenizers has no loader).</item>
 /// <item><c>vocab.json</c> + <c>merges.txt</c>: GPT-2's original files.</item>
 /// </list>

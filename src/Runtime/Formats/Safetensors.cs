@@ -11,7 +11,7 @@ namespace SaePipeline.Formats;
 /// <summary>
 /// The safetensors format (HuggingFace): 8-byte little-endian header length N, N bytes of JSON header
 /// {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {str: str}}, then the raw little-endian data.
-/// TorchSharp has no reader for it (dotnet-stack §3), so this is ours. Tensors are read straight into their memory.
+/// TorchSharp has no reader for it (docs/dotnet-stack.md §3), so this is ours. Tensors are read straight into their memory.
 /// </summary>
 public static class Safetensors
 {
@@ -29,13 +29,17 @@ public static class Safetensors
 
     public sealed record Header(IReadOnlyList<Entry> Tensors, IReadOnlyDictionary<string, string> Metadata, long DataStart);
 
-    /// <summary>Writes tensors (any device; copied to CPU) sorted by name, with string metadata.</summary>
+    /// <summary>
+    /// Writes tensors (any device; copied to CPU), with string metadata, in HuggingFace's order: by element size,
+    /// largest first, then by name. With the data starting 8-byte aligned, every tensor then starts at a multiple of its
+    /// element size, which loaders that view the mapped bytes as the dtype in place need (docs/formats.md §3).
+    /// </summary>
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var header = new JsonObject();
         if (metadata is { Count: > 0 })
             header[MetadataKey] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
-        var ordered = tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        var ordered = tensors.OrderByDescending(kv => kv.Value.ElementSize).ThenBy(kv => kv.Key, StringComparer.Ordinal).ToList();
         long offset = 0;
         foreach (var (name, t) in ordered)
         {

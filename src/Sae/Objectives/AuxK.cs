@@ -5,7 +5,7 @@ namespace SaePipeline.Sae;
 /// <summary>
 /// The AuxK loss of Gao et al. (2024), which gives dead latents a gradient: the main reconstruction's residual
 /// e = x − x̂ (no gradient) is modelled by the k_aux largest ReLU'd pre-activations among dead latents only, decoded
-/// without b_dec. Of the four normalisations in use (sae-anchors §4.3) we take dictionary_learning's:
+/// without b_dec. Of the four normalisations in use (docs/sae-training.md §4.3) we take dictionary_learning's:
 ///   L_aux = mean_b Σ_d (e − ê)² / mean_b Σ_d (e − ē)²           (ē the batch mean of e; NaN → 0)
 /// It is scale-free, so α = 1/32 means the same under either reconstruction convention and any input scale, and
 /// it is OpenAI's normalised MSE applied to the residual; SAELens's unnormalised variant would tie α to the scale.

@@ -5,7 +5,7 @@ namespace SaePipeline.Sae;
 
 /// <summary>
 /// gated: Rajamanoharan et al. (2024), "Improving Dictionary Learning with Gated SAEs", as dictionary_learning's
-/// GatedSAETrainer trains it (sae-anchors §1.2):
+/// GatedSAETrainer trains it (docs/sae-training.md §1.2):
 ///   L = R(x, x̂) + λ·s(t)·mean_b ‖ReLU(π + b_gate)‖₁ + R(x, x̂_gate),   x̂_gate = ReLU(π + b_gate)·sg(W_dec) + sg(b_dec)
 /// The L1 acts on the gate path only, so it does not shrink the magnitudes; the auxiliary term, decoded through a
 /// detached (sg = stop-gradient) decoder, trains the gate to reconstruct on its own, which the Heaviside in f cannot.

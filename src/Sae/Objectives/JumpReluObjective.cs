@@ -8,7 +8,7 @@ namespace SaePipeline.Sae;
 ///   pre = x·W_enc + b_enc,  f = pre·H(pre − θ),  L0 = mean_b Σ_i H(pre_i − θ_i)
 ///   L = R(x, x̂) + c·s(t)·L0                 or, with target_l0,  R(x, x̂) + c·s(t)·(L0/target_l0 − 1)²
 /// H has no useful derivative, so θ is trained with the straight-through estimator and a rectangle kernel
-/// K(u) = 1[|u| &lt; ½] of bandwidth ε (sae-anchors §1.2):
+/// K(u) = 1[|u| &lt; ½] of bandwidth ε (docs/sae-training.md §1.2):
 ///   ∂f/∂pre = H(pre − θ),  ∂f/∂θ = −(θ/ε)·K((pre − θ)/ε),  ∂H/∂pre = 0,  ∂H/∂θ = −(1/ε)·K((pre − θ)/ε)
 /// so θ moves only on the batch's pre-activations within ε/2 of it. The estimator is built from detached factors
 /// whose value is exactly the forward and whose gradient is exactly the above (see <see cref="JumpRelu"/>).

@@ -93,7 +93,7 @@ public static class PrecisionAdversarialTerms
     }
 
     /// <summary>
-    /// The N latents most tied to the gender probe, chosen as SCR chooses them (saebench-spec §2.7): effect =
+    /// The N latents most tied to the gender probe, chosen as SCR chooses them (docs/saebench.md §2.7): effect =
     /// |mean pooled latents of gender-positive texts − of gender-negative texts| ⊙ |W_dec[i]·w_gender|, top N among non-zero
     /// effects. <paramref name="pooledLatents"/> [E, d_sae] (no gradient needed), <paramref name="genderLabels"/> [E] 1/0.
     /// </summary>

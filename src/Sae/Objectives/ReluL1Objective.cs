@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SaePipeline.Sae;
 
 /// <summary>
-/// relu: "Towards Monosemanticity" as dictionary_learning's StandardTrainer trains it (sae-anchors §1.2):
+/// relu: "Towards Monosemanticity" as dictionary_learning's StandardTrainer trains it (docs/sae-training.md §1.2):
 ///   L = R(x, x̂) + λ·s(t)·mean_b Σ_i f_i        (f ≥ 0, so Σ|f| = Σ f)
 /// with the unit-norm decoder constraint (kept by the trainer), so the L1 cannot be dodged by shrinking f and
 /// growing the decoder.

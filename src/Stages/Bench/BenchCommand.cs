@@ -11,7 +11,7 @@ namespace SaePipeline.Bench;
 /// `stages bench`: the throughput of a real TrainSae step (SaeTrainer.Step: the architecture's forward and loss,
 /// backward, decoder projection, clipping, Adam, renormalisation, threshold updates, dead-latent bookkeeping) for every
 /// architecture, each against the five raw matmuls a dense SAE step is made of, timed in the same process and
-/// interleaved round by round so machine noise hits both alike. A dense step costs 10·B·d·F FLOPs (sae-anchors §5.2:
+/// interleaved round by round so machine noise hits both alike. A dense step costs 10·B·d·F FLOPs (docs/sae-training.md §5.2:
 /// encoder and decoder forward, decoder weight and input gradients, encoder weight gradient; no gradient for x);
 /// every architecture is counted that way, so the ratio says how much each loses to everything that is not one of
 /// those matmuls (Gated's second decode, AuxK's, top-k selection, element-wise work). TopK and BatchTopK run with

@@ -135,10 +135,11 @@ public static class PipelinePlanner
                 var inputs = new Dictionary<InputRole, PlanItem> { [InputRole.Sae] = train, [InputRole.Model] = model! };
                 if (ct.Reference is { } reference) inputs[InputRole.CoreReference] = reference;
                 reportInputs[InputRole.ResultOf(EvalTypes.Core, sae.Name)] = b.Add(StageTable.EvaluateCore, sae.Name, ct.Params with { Subject = subject }, inputs);
+                // NCES is our own measure, not SAEBench's: its SAE runs in float32 whatever the model's dtype.
                 if (c.Evals.Causal is { } causal && ct.Reference is { } shared)
                     reportInputs[InputRole.ResultOf(EvalTypes.Causal, sae.Name)] = b.Add(StageTable.EvaluateCausal, sae.Name, new EvaluateCausalParams
                     {
-                        Subject = subject with { LlmDtype = null }, Hook = c.Activations!.Hook, Stream = ct.Params.Stream, Settings = causal with { Seed = null },
+                        Subject = subject with { LlmDtype = null, SaeDtype = "float32" }, Hook = c.Activations!.Hook, Stream = ct.Params.Stream, Settings = causal with { Seed = null },
                         Seed = causal.Seed ?? c.Seed,
                     }, new() { [InputRole.Sae] = train, [InputRole.Model] = model!, [InputRole.CoreReference] = shared });
             }
@@ -228,6 +229,7 @@ public static class PipelinePlanner
                                        ?? (builtin ? CoreEvalConfig.BuiltinSparsityVarianceBatches : CoreEvalConfig.SaeBenchSparsityVarianceBatches),
             ContextSize = core.ContextSize ?? c.Activations!.Context,
             Seed = core.Seed ?? c.Seed,
+            ReuseReconstructionRows = core.ReuseReconstructionRows,
         };
         string name = core.Dataset ?? c.Activations!.Corpus;
         var dataset = DatasetResolver.Resolve(c, name, baseDir);
@@ -298,6 +300,7 @@ public static class PipelinePlanner
         SaeName = sae, Release = c.Name, Device = c.Device,
         ModelName = c.Model is { } m ? ModelName(m, baseDir) : null,
         LlmDtype = c.Model is { } model ? Json.ToNode(model.Dtype).GetValue<string>() : null,
+        SaeDtype = c.Model is { Dtype: ModelDtype.Bfloat16 } && c.Evals.SaeDtype == EvalSaeDtype.Model ? "bfloat16" : "float32",
     };
 
     /// <summary>A probe-based evaluation's inputs: the SAE, and each data set's labelled cache and probes.</summary>

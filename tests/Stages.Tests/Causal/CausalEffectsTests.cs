@@ -46,7 +46,7 @@ public sealed class CausalEffectsTests
 
     internal static (LanguageModel Model, Tensor Ids, Tensor Acts, Tensor Kept, HookPoint Hook) World()
     {
-        var model = ModelLoader.Load(Fixtures.Shared("gpt_neox", "model"), ScalarType.Float32, CPU);
+        var model = ModelLoader.Load(Fixtures.Golden("gpt_neox", "model"), ScalarType.Float32, CPU);
         var ids = Golden.Load("gpt_neox").InputIds;
         var hook = HookPoint.Parse("blocks.0.hook_resid_post", model.Dims.NLayers);
         using var result = model.Forward(ids, null, new ForwardRequest { Capture = [hook.Name], StopAtLayer = 0 });

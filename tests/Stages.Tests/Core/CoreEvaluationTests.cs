@@ -1,5 +1,6 @@
 using SaePipeline.Activations.Core;
 using SaePipeline.Evals.Core;
+using SaePipeline.Formats;
 using SaePipeline.Models;
 using SaePipeline.Models.Tokenizers;
 using SaePipeline.Sae;
@@ -25,17 +26,24 @@ public sealed class CoreEvaluationTests
 
     static ReluSae ZeroSae(int d) => new(zeros(d, 8), zeros(8), zeros(8, d), zeros(d));
 
-    /// <summary>Two batches of two rows from the golden input ids, each row starting with a "BOS" (the first id), which is masked.</summary>
-    static (List<int[]> Rows, CoreStreamSettings Stream, SpecialTokens Special) Rows(string fixture, int recon = 2, int sparsity = 2)
+    /// <summary>
+    /// Batches of two rows from the golden input ids (as many as the stream reads), each row different and starting with
+    /// a "BOS" (the first id), which is masked.
+    /// </summary>
+    static (List<int[]> Rows, CoreStreamSettings Stream, SpecialTokens Special) Rows(string fixture, int recon = 2, int sparsity = 2, bool reuse = false)
     {
         var ids = Golden.Load(fixture).InputIds;
         long t = ids.shape[1];
         var flat = ids.reshape(-1).data<long>().ToArray();
         int bos = (int)flat[0];
+        var stream = new CoreStreamSettings
+        {
+            BatchSizePrompts = 2, NReconstructionBatches = recon, NSparsityVarianceBatches = sparsity, ContextSize = (int)t, Seed = 0,
+            ReuseReconstructionRows = reuse,
+        };
         var rows = new List<int[]>();
-        for (int r = 0; r < 4; r++)
+        for (int r = 0; r < 2 * stream.Batches; r++)
             rows.Add(Enumerable.Range(0, (int)t).Select(i => i == 0 ? bos : (int)flat[(i + 3 * r) % flat.Length]).ToArray());
-        var stream = new CoreStreamSettings { BatchSizePrompts = 2, NReconstructionBatches = recon, NSparsityVarianceBatches = sparsity, ContextSize = (int)t, Seed = 0 };
         return (rows, stream, new SpecialTokens(bos, null, null));
     }
 
@@ -53,7 +61,7 @@ public sealed class CoreEvaluationTests
     public void AnSaeThatReconstructsExactlyScoresOne(string fixture, string hook)
     {
         using var scope = NewDisposeScope();
-        using var model = ModelLoader.Load(Fixtures.Shared(fixture, "model"), ScalarType.Float32, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden(fixture, "model"), ScalarType.Float32, CPU);
         using var sae = IdentitySae(model.Dims.DModel);
         var (rows, stream, special) = Rows(fixture);
         var r = Evaluate(model, hook, sae, rows, stream, special, exclude: true);
@@ -66,8 +74,9 @@ public sealed class CoreEvaluationTests
         Assert.Equal(0.0, r.SparsityVariance.Fvu, 12);
         Assert.Equal(1.0, r.SparsityVariance.L2Ratio, 6);
         // Every position whose input is not the "BOS" id counts, for KL; for CE the last position has no target.
-        Assert.Equal(rows.Sum(row => row.Count(x => x != special.Bos)), r.Downstream.KlTokens);
-        Assert.Equal(rows.Sum(row => row[..^1].Count(x => x != special.Bos)), r.Downstream.CeTokens);
+        var reconRows = rows.Take(2 * stream.NReconstructionBatches).ToList();
+        Assert.Equal(reconRows.Sum(row => row.Count(x => x != special.Bos)), r.Downstream.KlTokens);
+        Assert.Equal(reconRows.Sum(row => row[..^1].Count(x => x != special.Bos)), r.Downstream.CeTokens);
     }
 
     [Theory]
@@ -76,7 +85,7 @@ public sealed class CoreEvaluationTests
     public void AnSaeThatOutputsZerosIsTheZeroAblation(string fixture, string hook)
     {
         using var scope = NewDisposeScope();
-        using var model = ModelLoader.Load(Fixtures.Shared(fixture, "model"), ScalarType.Float32, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden(fixture, "model"), ScalarType.Float32, CPU);
         using var sae = ZeroSae(model.Dims.DModel);
         var (rows, stream, special) = Rows(fixture);
         // Spliced at every position the zero SAE is exactly the zero ablation: both scores are 0.
@@ -95,7 +104,7 @@ public sealed class CoreEvaluationTests
     public void Gemma2ZeroAblationIsTheUniformDistributionAtEveryLayer()
     {
         using var scope = NewDisposeScope();
-        using var model = ModelLoader.Load(Fixtures.Shared("gemma2", "model"), ScalarType.Float32, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden("gemma2", "model"), ScalarType.Float32, CPU);
         using var sae = IdentitySae(model.Dims.DModel);
         var (rows, stream, special) = Rows("gemma2");
         for (int layer = 0; layer < model.Dims.NLayers; layer++)
@@ -112,7 +121,7 @@ public sealed class CoreEvaluationTests
     public void TheSharedPassCacheChangesNoNumber(string fixture, string hook, bool exclude)
     {
         using var scope = NewDisposeScope();
-        using var model = ModelLoader.Load(Fixtures.Shared(fixture, "model"), ScalarType.Float32, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden(fixture, "model"), ScalarType.Float32, CPU);
         var point = HookPoint.Parse(hook, model.Dims.NLayers);
         using var sae = new ReluSae(randn(model.Dims.DModel, 16, generator: new Generator(7)) * 0.3f, randn(16, generator: new Generator(8)) * 0.1f,
                                     randn(16, model.Dims.DModel, generator: new Generator(9)) * 0.3f, zeros(model.Dims.DModel));
@@ -121,7 +130,7 @@ public sealed class CoreEvaluationTests
 
         using var dir = new TempDir();
         var (files, _, batches, _) = CoreReferenceCache.Write(dir.Path, model, point, rows, stream);
-        Assert.Equal(2, batches);
+        Assert.Equal(3, batches);   // one reconstruction batch, then the two sparsity/variance batches
         var info = new CoreReferenceInfo
         {
             Kind = "core_reference", Dataset = "test", Split = "heldout", Hook = hook, DIn = model.Dims.DModel, VocabSize = model.Dims.VocabSize,
@@ -136,5 +145,72 @@ public sealed class CoreEvaluationTests
         Assert.Equal(a.FeatureDensity, b.FeatureDensity);
         Assert.Equal(a.ConsistentActivationHeuristic, b.ConsistentActivationHeuristic);
         Assert.True(a.L0 > 0 && direct.Downstream.KlDivWithSae > 0, "the random SAE should fire and perturb the predictions");
+    }
+
+    /// <summary>
+    /// SAEBench resets its activation store between the two passes, but the reset does not rewind the iterator that
+    /// get_batch_tokens reads (docs/saebench.md §1.2), so the variance pass sees the rows after the reconstruction rows.
+    /// The expectation is computed here straight from the model on the rows it should be.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheSparsityPassReadsTheRowsAfterTheReconstructionRowsAsSaeBenchDoes(bool reuse)
+    {
+        using var scope = NewDisposeScope();
+        using var model = ModelLoader.Load(Fixtures.Golden("gpt2", "model"), ScalarType.Float32, CPU);
+        using var sae = IdentitySae(model.Dims.DModel);
+        const string hook = "blocks.1.hook_resid_post";
+        var (rows, stream, special) = Rows("gpt2", recon: 1, sparsity: 1, reuse: reuse);
+        Assert.Equal(reuse ? 2 : 4, rows.Count);
+        var r = Evaluate(model, hook, sae, rows, stream, special, exclude: true);
+
+        double MeanNormIn(IEnumerable<int[]> batch)
+        {
+            var ids = batch.ToList();
+            var tokens = tensor(ids.SelectMany(row => row).Select(x => (long)x).ToArray(), [ids.Count, ids[0].Length]);
+            var acts = model.Forward(tokens, null, new ForwardRequest { Capture = [hook], StopAtLayer = 1 }).Activations[hook];
+            var kept = tokens.ne(special.Bos!.Value);
+            return acts.norm(-1).masked_select(kept).to(float64).mean().item<double>();
+        }
+        double expected = MeanNormIn(reuse ? rows.Take(2) : rows.Skip(2).Take(2));
+        Assert.Equal(expected, r.SparsityVariance.L2NormIn, expected * 1e-6);
+        if (!reuse) Assert.True(Math.Abs(MeanNormIn(rows.Take(2)) - expected) > 1e-3 * expected, "the two choices of rows should differ");
+    }
+
+    /// <summary>
+    /// A JumpReLU SAE whose latent 0 fires in float32 and not in bfloat16: pre = b_enc = 1 + 2⁻⁸ against θ = 1 + 2⁻⁹. In
+    /// bfloat16 (8 significant bits) both round to 1 (ties to even), and 1 > 1 is false. So the L0 core reports tells
+    /// which dtype the SAE ran in: loaded in bfloat16, as SAEBench casts an SAE to a bf16 model's dtype, it is 0.
+    /// </summary>
+    [Theory]
+    [InlineData("gpt2", ScalarType.Float32, ScalarType.Float32, 1.0)]
+    [InlineData("gpt2", ScalarType.Float32, ScalarType.BFloat16, 0.0)]
+    [InlineData("gpt2_bf16", ScalarType.BFloat16, ScalarType.BFloat16, 0.0)]
+    [InlineData("gpt2_bf16", ScalarType.BFloat16, ScalarType.Float32, 1.0)]
+    public void AnSaeLoadedInBfloat16IsEvaluatedInBfloat16(string fixture, ScalarType modelDtype, ScalarType saeDtype, double l0)
+    {
+        using var scope = NewDisposeScope();
+        using var model = ModelLoader.Load(Fixtures.Golden(fixture, "model"), modelDtype, CPU);
+        int d = model.Dims.DModel;
+        using var dir = new TempDir();
+        File.WriteAllText(Path.Combine(dir.Path, SaeLensFormat.CfgFile), $$"""
+            {"architecture": "jumprelu", "d_in": {{d}}, "d_sae": 2, "dtype": "float32", "device": "cpu", "apply_b_dec_to_input": true,
+             "normalize_activations": "none", "reshape_activations": "none", "metadata": {"sae_lens_version": "6.18.0"} }
+            """);
+        Safetensors.Save(Path.Combine(dir.Path, SaeLensFormat.WeightsFile), new Dictionary<string, Tensor>
+        {
+            ["W_enc"] = zeros(d, 2), ["b_enc"] = tensor(new[] { 1 + MathF.Pow(2, -8), -10f }),
+            ["W_dec"] = randn(2, d, generator: new Generator(3)) * 0.1f, ["b_dec"] = zeros(d), ["threshold"] = tensor(new[] { 1 + MathF.Pow(2, -9), 0.5f }),
+        });
+        var (sae, _) = SaeLensFormat.Load(dir.Path, CPU, saeDtype);
+        using (sae)
+        {
+            Assert.Equal(saeDtype, sae.Dtype);
+            var (rows, stream, special) = Rows(fixture, recon: 1, sparsity: 1);
+            var r = Evaluate(model, "blocks.0.hook_resid_post", sae, rows, stream, special, exclude: true);
+            Assert.Equal(l0, r.SparsityVariance.L0);
+            Assert.True(double.IsFinite(r.Downstream.CeLossWithSae) && double.IsFinite(r.SparsityVariance.ExplainedVarianceLegacy));
+        }
     }
 }

@@ -74,6 +74,38 @@ public sealed class CoreSparseProbingConfigTests
         Assert.Contains("sparse_probing/b", plan.Items.Single(i => i.Kind == StageTable.Report).Inputs.Keys.Select(r => r.Name));
     }
 
+    /// <summary>
+    /// SAEBench casts the SAE to the model's dtype in core, SCR/TPP and sparse probing (docs/saebench.md §0): a bf16
+    /// model's SAE is evaluated in bf16 unless evals.sae_dtype says float32; NCES, ours, stays float32.
+    /// </summary>
+    [Fact]
+    public void TheSaeIsEvaluatedInTheModelsDtypeUnlessFloat32IsAsked()
+    {
+        using var dir = new TempDir();
+        string bf16 = Valid.Replace("model: builtin:micro", "model: {builtin: micro, dtype: bfloat16}");
+        string Dtype(PipelinePlan plan, StageKind kind) => Params<EvaluateCoreParams>(plan, "a", kind).Subject.SaeDtype;
+        Assert.Equal("float32", Dtype(Plan(dir, Valid), StageTable.EvaluateCore));
+        var plan = Plan(dir, bf16);
+        Assert.Equal("bfloat16", Dtype(plan, StageTable.EvaluateCore));
+        Assert.Equal("bfloat16", Runtime.Json.Deserialize<Evals.SparseProbing.EvaluateSparseProbingParams>(
+            plan.Items.Single(i => i.Name == "a" && i.Kind == StageTable.EvaluateSparseProbing).Params, "a").Subject.SaeDtype);
+        Assert.Equal("float32", Dtype(Plan(dir, bf16, "evals.sae_dtype=float32"), StageTable.EvaluateCore));
+    }
+
+    /// <summary>The sparsity/variance rows follow the reconstruction rows (SAEBench), unless reuse_reconstruction_rows asks otherwise.</summary>
+    [Fact]
+    public void TheSparsityRowsFollowTheReconstructionRowsByDefault()
+    {
+        using var dir = new TempDir();
+        var saebench = Params<EvaluateCoreParams>(Plan(dir, Valid), "a", StageTable.EvaluateCore).Stream;
+        Assert.False(saebench.ReuseReconstructionRows);
+        Assert.Equal(CoreEvalConfig.BuiltinReconstructionBatches + CoreEvalConfig.BuiltinSparsityVarianceBatches, saebench.Batches);
+        Assert.True(saebench.IsSparsityVariance(CoreEvalConfig.BuiltinReconstructionBatches) && !saebench.IsSparsityVariance(0));
+        var reuse = Params<EvaluateCoreParams>(Plan(dir, Valid, "evals.core.reuse_reconstruction_rows=true"), "a", StageTable.EvaluateCore).Stream;
+        Assert.Equal(CoreEvalConfig.BuiltinSparsityVarianceBatches, reuse.Batches);
+        Assert.True(reuse.IsSparsityVariance(0) && reuse.IsReconstruction(0));
+    }
+
     [Fact]
     public void ASettingMakesStaleOnlyWhatReadsIt()
     {

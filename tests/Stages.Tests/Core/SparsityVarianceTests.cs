@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SaePipeline.Tests.Core;
 
 /// <summary>
-/// SAEBench core's sparsity/variance pass, per-latent densities, weight statistics and misc_metrics (saebench-spec §1.4,
+/// SAEBench core's sparsity/variance pass, per-latent densities, weight statistics and misc_metrics (docs/saebench.md §1.4,
 /// §1.5) against the formulas of sae_bench/evals/core/main.py written out here with plain loops over doubles, on a tiny
 /// ReLU SAE whose every number can be worked by hand (some are, as literals) and on random ones.
 /// </summary>

@@ -16,7 +16,7 @@ public sealed class CheckpointTests
     public void ShardedCheckpointLoadsToIdenticalLogits()
     {
         using var dir = new TempDir();
-        var tensors = Safetensors.Load(Fixtures.Shared("gpt_neox", "model", "model.safetensors"));
+        var tensors = Safetensors.Load(Fixtures.Golden("gpt_neox", "model", "model.safetensors"));
         var names = tensors.Keys.Order(StringComparer.Ordinal).ToList();
         var shards = new[] { names.Take(names.Count / 2).ToList(), names.Skip(names.Count / 2).ToList() };
         var weightMap = new JsonObject();
@@ -27,7 +27,7 @@ public sealed class CheckpointTests
             foreach (var n in shards[i]) weightMap[n] = file;
         }
         File.WriteAllText(Path.Combine(dir.Path, Checkpoint.IndexFile), new JsonObject { ["metadata"] = new JsonObject(), ["weight_map"] = weightMap }.ToJsonString());
-        File.Copy(Fixtures.Shared("gpt_neox", "model", "config.json"), Path.Combine(dir.Path, "config.json"));
+        File.Copy(Fixtures.Golden("gpt_neox", "model", "config.json"), Path.Combine(dir.Path, "config.json"));
 
         AssertSameLogits("gpt_neox", dir.Path);
         File.Delete(Path.Combine(dir.Path, "model-00002-of-00002.safetensors"));
@@ -107,7 +107,7 @@ public sealed class CheckpointTests
     {
         using var empty = new TempDir();
         AssertLoadFails(empty.Path, "config.json is missing");
-        File.Copy(Fixtures.Shared("gpt2", "model", "config.json"), Path.Combine(empty.Path, "config.json"));
+        File.Copy(Fixtures.Golden("gpt2", "model", "config.json"), Path.Combine(empty.Path, "config.json"));
         AssertLoadFails(empty.Path, "expected model.safetensors or model.safetensors.index.json");
 
         using (var dir = Variant("gpt2", t => t, c => c["model_type"] = "llama"))
@@ -140,7 +140,7 @@ public sealed class CheckpointTests
     {
         using var scope = NewDisposeScope();
         var golden = Golden.Load(fixture);
-        using var original = ModelLoader.Load(Fixtures.Shared(fixture, "model"), ScalarType.Float32, CPU);
+        using var original = ModelLoader.Load(Fixtures.Golden(fixture, "model"), ScalarType.Float32, CPU);
         using var variant = ModelLoader.Load(folder, ScalarType.Float32, CPU);
         using var a = original.Forward(golden.InputIds, null, new ForwardRequest { Logits = true });
         using var b = variant.Forward(golden.InputIds, null, new ForwardRequest { Logits = true });
@@ -152,9 +152,9 @@ public sealed class CheckpointTests
                                     Action<JsonObject>? editConfig = null)
     {
         var dir = new TempDir();
-        var tensors = editTensors(Safetensors.Load(Fixtures.Shared(fixture, "model", "model.safetensors")));
+        var tensors = editTensors(Safetensors.Load(Fixtures.Golden(fixture, "model", "model.safetensors")));
         Safetensors.Save(Path.Combine(dir.Path, Checkpoint.SingleFile), tensors);
-        var config = JsonNode.Parse(File.ReadAllText(Fixtures.Shared(fixture, "model", "config.json")))!.AsObject();
+        var config = JsonNode.Parse(File.ReadAllText(Fixtures.Golden(fixture, "model", "config.json")))!.AsObject();
         editConfig?.Invoke(config);
         File.WriteAllText(Path.Combine(dir.Path, "config.json"), config.ToJsonString());
         return dir;

@@ -14,7 +14,7 @@ public sealed class HookTests
         // the logits are 0 even after the softcap, and the CE is exactly ln(V).
         using var scope = NewDisposeScope();
         var golden = Golden.Load("gemma2");
-        using var model = ModelLoader.Load(Fixtures.Shared("gemma2", "model"), ScalarType.Float32, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden("gemma2", "model"), ScalarType.Float32, CPU);
         for (int layer = 0; layer < model.Dims.NLayers; layer++)
         {
             using var result = model.Forward(golden.InputIds, null, new ForwardRequest
@@ -35,7 +35,7 @@ public sealed class HookTests
     {
         using var scope = NewDisposeScope();
         var golden = Golden.Load(fixture);
-        using var model = ModelLoader.Load(Fixtures.Shared(fixture, "model"), ScalarType.Float32, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden(fixture, "model"), ScalarType.Float32, CPU);
         using var clean = model.Forward(golden.InputIds, null, new ForwardRequest { Logits = true });
         var somePositions = rand(golden.InputIds.shape, generator: new Generator(1)).lt(0.5);
         var identity = model.HookNames.ToDictionary(n => n, n => new HookReplacement(x => x.clone(), somePositions));
@@ -52,7 +52,7 @@ public sealed class HookTests
         // Attention is causal: ablating positions ≥ 10 at layer 0 moves their logits and leaves positions < 10 alone.
         using var scope = NewDisposeScope();
         var golden = Golden.Load(fixture);
-        using var model = ModelLoader.Load(Fixtures.Shared(fixture, "model"), ScalarType.Float32, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden(fixture, "model"), ScalarType.Float32, CPU);
         long t = golden.InputIds.shape[1];
         var later = arange(t).ge(10).unsqueeze(0).expand(golden.InputIds.shape);
         using var clean = model.Forward(golden.InputIds, null, new ForwardRequest { Logits = true });
@@ -73,7 +73,7 @@ public sealed class HookTests
     {
         using var scope = NewDisposeScope();
         var golden = Golden.Load(fixture);
-        using var model = ModelLoader.Load(Fixtures.Shared(fixture, "model"), ScalarType.Float32, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden(fixture, "model"), ScalarType.Float32, CPU);
         string[] hooks = ["blocks.0.hook_resid_post", "blocks.0.hook_attn_out", "blocks.0.hook_mlp_out", "blocks.1.hook_resid_pre"];
         using var full = model.Forward(golden.InputIds, null, new ForwardRequest { Logits = true, Capture = hooks });
         using var early = model.Forward(golden.InputIds, null, new ForwardRequest { Capture = hooks, StopAtLayer = 1 });
@@ -98,7 +98,7 @@ public sealed class HookTests
         // Row 0 keeps its 24 tokens, row 1 only its first 7 (Gemma's sliding window is 8, so both regimes are covered).
         using var scope = NewDisposeScope();
         var golden = Golden.Load(fixture);
-        using var model = ModelLoader.Load(Fixtures.Shared(fixture, "model"), ScalarType.Float32, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden(fixture, "model"), ScalarType.Float32, CPU);
         var ids = golden.InputIds[..2].clone();
         var mask = ones_like(ids);
         mask[1, 7..] = tensor(0L);
@@ -116,7 +116,7 @@ public sealed class HookTests
     [Fact]
     public void UnknownHookNamesListTheValidOnes()
     {
-        using var model = ModelLoader.Load(Fixtures.Shared("gpt2", "model"), ScalarType.Float32, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden("gpt2", "model"), ScalarType.Float32, CPU);
         using var ids = zeros(1, 4, ScalarType.Int64);
         var error = Assert.Throws<PipelineException>(() => model.Forward(ids, null, new ForwardRequest { Capture = ["blocks.2.hook_resid_post"] }));
         Assert.Contains("unknown hook point 'blocks.2.hook_resid_post'", error.Message);
@@ -128,7 +128,7 @@ public sealed class HookTests
     [Fact]
     public void BadInputsAreRejectedClearly()
     {
-        using var model = ModelLoader.Load(Fixtures.Shared("gpt2", "model"), ScalarType.Float32, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden("gpt2", "model"), ScalarType.Float32, CPU);
         using var ids = tensor(new long[] { 1, 2, 97 }).view(1, 3);
         var error = Assert.Throws<PipelineException>(() => model.Forward(ids, null, new ForwardRequest { Logits = true }));
         Assert.Contains("token id 97 is outside this model's vocabulary [0, 97)", error.Message);

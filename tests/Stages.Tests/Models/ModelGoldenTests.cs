@@ -7,7 +7,7 @@ namespace SaePipeline.Tests.Models;
 
 /// <summary>
 /// Our forward passes against HuggingFace transformers' own outputs on tiny random-weight checkpoints
-/// (shared/fixtures/README.md): logits, every block's raw output (resid_post) and input (resid_pre = HF
+/// (tests/fixtures/README.md): logits, every block's raw output (resid_post) and input (resid_pre = HF
 /// hidden_states[i]), and the loss, at the fixtures' suggested tolerances (atol 1e-4, loss 1e-5).
 /// </summary>
 public sealed class ModelGoldenTests
@@ -20,7 +20,7 @@ public sealed class ModelGoldenTests
     {
         using var scope = NewDisposeScope();
         var golden = Golden.Load(fixture);
-        using var model = ModelLoader.Load(Fixtures.Shared(fixture, "model"), ScalarType.Float32, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden(fixture, "model"), ScalarType.Float32, CPU);
         int layers = model.Dims.NLayers;
         Assert.Equal(golden.LayerOutputs.shape[0], layers);
         var hooks = Enumerable.Range(0, layers).SelectMany(l => new[] { $"blocks.{l}.hook_resid_pre", $"blocks.{l}.hook_resid_post" }).ToList();
@@ -48,10 +48,10 @@ public sealed class ModelGoldenTests
         // so element-wise equality with HF's bf16 run is not expected).
         using var scope = NewDisposeScope();
         var golden = Golden.Load(fixture);
-        var hfBf16 = Safetensors.Load(Fixtures.Shared(fixture, "golden", "goldens.safetensors")).GetValueOrDefault("logits_bf16_compute")
-                     ?? Npy.Read(Fixtures.Shared(fixture, "golden", "logits_bf16_compute.npy"));
+        var hfBf16 = Safetensors.Load(Fixtures.Golden(fixture, "golden", "goldens.safetensors")).GetValueOrDefault("logits_bf16_compute")
+                     ?? Npy.Read(Fixtures.Golden(fixture, "golden", "logits_bf16_compute.npy"));
         double hfError = MaxAbsDiff(hfBf16, golden.Logits);
-        using var model = ModelLoader.Load(Fixtures.Shared(fixture, "model"), ScalarType.BFloat16, CPU);
+        using var model = ModelLoader.Load(Fixtures.Golden(fixture, "model"), ScalarType.BFloat16, CPU);
         using var result = model.Forward(golden.InputIds, null, new ForwardRequest { Logits = true, Loss = true });
         double ours = MaxAbsDiff(result.Logits!, golden.Logits);
         Assert.True(ours <= 1.5 * hfError, $"bf16 logits are {ours:F3} from float32; HF's bf16 run is {hfError:F3}");
@@ -68,8 +68,8 @@ internal sealed record Golden(Tensor InputIds, Tensor Logits, Tensor HiddenState
 {
     public static Golden Load(string fixture)
     {
-        var t = Safetensors.Load(Fixtures.Shared(fixture, "golden", "goldens.safetensors"));
-        var meta = JsonNode.Parse(File.ReadAllText(Fixtures.Shared(fixture, "golden", "meta.json")))!;
+        var t = Safetensors.Load(Fixtures.Golden(fixture, "golden", "goldens.safetensors"));
+        var meta = JsonNode.Parse(File.ReadAllText(Fixtures.Golden(fixture, "golden", "meta.json")))!;
         double loss = t["loss"].to(ScalarType.Float64).item<double>();
         Assert.Equal((double)meta["loss"]!, loss, 1e-6);
         return new Golden(t["input_ids"], t["logits"], t["hidden_states"], t["layer_outputs"], loss);

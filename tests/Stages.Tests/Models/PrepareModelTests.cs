@@ -86,8 +86,8 @@ public sealed class PrepareModelTests
         using var dir = new TempDir();
         string folder = Path.Combine(dir.Path, "checkpoint");
         CopyFixture("gpt2", folder);
-        File.Copy(Fixtures.Shared("tokenizer", "vocab.json"), Path.Combine(folder, "vocab.json"));
-        File.Copy(Fixtures.Shared("tokenizer", "merges.txt"), Path.Combine(folder, "merges.txt"));
+        File.Copy(Fixtures.Golden("tokenizer", "vocab.json"), Path.Combine(folder, "vocab.json"));
+        File.Copy(Fixtures.Golden("tokenizer", "merges.txt"), Path.Combine(folder, "merges.txt"));
         var (item, root) = Plan(dir.File("pipeline.yaml", Yaml), dir.Path);
         var error = Assert.Throws<PipelineException>(() => Commands.Run(item.Kind.Verb, [item.SpecPath(root)]));
         Assert.Contains("produces ids up to 50256, but the model's vocabulary has 97 entries", error.Message);
@@ -105,6 +105,6 @@ public sealed class PrepareModelTests
     static void CopyFixture(string fixture, string to)
     {
         Directory.CreateDirectory(to);
-        foreach (var f in Directory.GetFiles(Fixtures.Shared(fixture, "model"))) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+        foreach (var f in Directory.GetFiles(Fixtures.Golden(fixture, "model"))) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
     }
 }

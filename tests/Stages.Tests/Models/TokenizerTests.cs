@@ -7,17 +7,17 @@ namespace SaePipeline.Tests.Models;
 
 /// <summary>
 /// Tokenizers against references: GPT-2 byte-level BPE ids from OpenAI's encoder (cross-checked against HF's
-/// GPT2Tokenizer; shared/fixtures/tokenizer/cases.json), and a hand-built SentencePiece model whose encodings follow
+/// GPT2Tokenizer; tests/fixtures/tokenizer/cases.json), and a hand-built SentencePiece model whose encodings follow
 /// from SentencePiece's rules.
 /// </summary>
 public sealed class TokenizerTests
 {
-    static readonly JsonArray Cases = JsonNode.Parse(File.ReadAllText(Fixtures.Shared("tokenizer", "cases.json")))!["cases"]!.AsArray();
+    static readonly JsonArray Cases = JsonNode.Parse(File.ReadAllText(Fixtures.Golden("tokenizer", "cases.json")))!["cases"]!.AsArray();
 
     [Fact]
     public void Gpt2VocabAndMergesMatchTheReferenceIdsAndRoundTrip()
     {
-        var tokenizer = TokenizerLoader.Load(Fixtures.Shared("tokenizer"));
+        var tokenizer = TokenizerLoader.Load(Fixtures.Golden("tokenizer"));
         Assert.Contains("vocab.json + merges.txt", tokenizer.Source);
         AssertMatchesCases(tokenizer);
     }
@@ -29,8 +29,8 @@ public sealed class TokenizerTests
     {
         // tokenizer.json as HF writes it for GPT-2, built here from the same vocab and merges.
         using var dir = new TempDir();
-        var vocab = JsonNode.Parse(File.ReadAllText(Fixtures.Shared("tokenizer", "vocab.json")))!.AsObject();
-        var merges = File.ReadLines(Fixtures.Shared("tokenizer", "merges.txt")).Skip(1).Where(l => l.Length > 0)
+        var vocab = JsonNode.Parse(File.ReadAllText(Fixtures.Golden("tokenizer", "vocab.json")))!.AsObject();
+        var merges = File.ReadLines(Fixtures.Golden("tokenizer", "merges.txt")).Skip(1).Where(l => l.Length > 0)
             .Select(l => mergesAsPairs ? (JsonNode)new JsonArray(l.Split(' ')[0], l.Split(' ')[1]) : JsonValue.Create(l)!).ToArray();
         var json = new JsonObject
         {

@@ -16,7 +16,7 @@ public sealed class VerbTests
     {
         using var dir = new TempDir();
         string output = Path.Combine(dir.Path, "out.safetensors");
-        var (code, stdout) = Stages("forward", Fixtures.Shared(fixture, "model"), "--input-ids", Fixtures.Shared(fixture, "golden", "input_ids.npy"),
+        var (code, stdout) = Stages("forward", Fixtures.Golden(fixture, "model"), "--input-ids", Fixtures.Golden(fixture, "golden", "input_ids.npy"),
                                     "--hook", "blocks.0.hook_resid_post", "--hook", "blocks.1.hook_resid_post", "--out", output, "--batch-size", "2");
         Assert.True(code == 0, stdout);
         var golden = Golden.Load(fixture);
@@ -32,12 +32,12 @@ public sealed class VerbTests
     public void ForwardVerbRejectsABadHookBeforeAnyWork()
     {
         using var dir = new TempDir();
-        var (code, output) = Stages("forward", Fixtures.Shared("gpt2", "model"), "--input-ids", Fixtures.Shared("gpt2", "golden", "input_ids.npy"),
+        var (code, output) = Stages("forward", Fixtures.Golden("gpt2", "model"), "--input-ids", Fixtures.Golden("gpt2", "golden", "input_ids.npy"),
                                     "--hook", "blocks.7.hook_resid_post", "--out", Path.Combine(dir.Path, "out.safetensors"));
         Assert.Equal(1, code);
         Assert.Contains("error SAE4001: unknown hook point 'blocks.7.hook_resid_post'; this model's hook points are blocks.{0..1}.", output);
         Assert.False(File.Exists(Path.Combine(dir.Path, "out.safetensors")));
-        (code, output) = Stages("forward", Fixtures.Shared("gpt2", "model"), "--input-ids", Fixtures.Shared("gpt2", "golden", "logits.npy"),
+        (code, output) = Stages("forward", Fixtures.Golden("gpt2", "model"), "--input-ids", Fixtures.Golden("gpt2", "golden", "logits.npy"),
                                 "--out", Path.Combine(dir.Path, "out.safetensors"));
         Assert.Equal(1, code);
         Assert.Contains("expected an int64 or int32 array [batch, positions], got Float32", output);
@@ -47,10 +47,10 @@ public sealed class VerbTests
     public void TokenizeVerbWritesTheReferenceIds()
     {
         using var dir = new TempDir();
-        var cases = JsonNode.Parse(File.ReadAllText(Fixtures.Shared("tokenizer", "cases.json")))!["cases"]!.AsArray();
+        var cases = JsonNode.Parse(File.ReadAllText(Fixtures.Golden("tokenizer", "cases.json")))!["cases"]!.AsArray();
         var texts = cases.Select(c => c!["text"]!.GetValue<string>()).ToArray();
         string input = dir.File("texts.json", JsonSerializer.Serialize(texts)), output = Path.Combine(dir.Path, "ids.json");
-        var (code, stdout) = Stages("tokenize", Fixtures.Shared("tokenizer"), "--texts", input, "--out", output);
+        var (code, stdout) = Stages("tokenize", Fixtures.Golden("tokenizer"), "--texts", input, "--out", output);
         Assert.True(code == 0, stdout);
         var ids = JsonSerializer.Deserialize<int[][]>(File.ReadAllText(output))!;
         Assert.Equal(cases.Select(c => c!["ids"]!.AsArray().Select(i => i!.GetValue<int>()).ToArray()), ids);

@@ -95,7 +95,7 @@ public sealed class PlantedScrTests
         var (seeds, results, inputs) = Evaluate(planted: true, dir);
         var (metrics, details, unstructured, _) = ScrTppJson.Scr(seeds, seeds.Select(s => results[s]).ToList(), [inputs], paddingLeak: true);
 
-        // SAEBench's ScrMetrics: dir1, metric, dir2 for each of its seven N, in that order (saebench-spec §4.3).
+        // SAEBench's ScrMetrics: dir1, metric, dir2 for each of its seven N, in that order (docs/saebench.md §4.3).
         string[] expectedKeys = new[] { 2, 5, 10, 20, 50, 100, 500 }
             .SelectMany(n => new[] { $"scr_dir1_threshold_{n}", $"scr_metric_threshold_{n}", $"scr_dir2_threshold_{n}" }).ToArray();
         var scr = metrics["scr_metrics"]!.AsObject();

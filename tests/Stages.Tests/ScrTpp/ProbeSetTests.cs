@@ -6,7 +6,7 @@ namespace SaePipeline.Tests.ScrTpp;
 
 /// <summary>
 /// SCR's and TPP's data construction on hand-made tables, against row lists written out by hand from SAEBench's rules
-/// (saebench-spec §2.3–2.4): quadrants in file order, first n / 2n rows per key; TPP's pandas samples per gender.
+/// (docs/saebench.md §2.3–2.4): quadrants in file order, first n / 2n rows per key; TPP's pandas samples per gender.
 /// </summary>
 public sealed class ProbeSetTests
 {

@@ -102,4 +102,28 @@ public sealed class ProbeTrainerTests
         Assert.Equal(a.Probe.Weight, b.Probe.Weight);
         Assert.Equal(a.Probe.Bias, b.Probe.Bias);
     }
+
+    /// <summary>
+    /// SAEBench's best test accuracy starts at 0.0, not −∞ (docs/saebench.md §2.6): a probe that classifies no test
+    /// example correctly is never kept, and SAEBench's assert stops the run; here that is a named error. The test set is
+    /// the training set with its labels flipped, and the probe learns the training set perfectly at once.
+    /// </summary>
+    [Fact]
+    public void AProbeThatNeverBeatsZeroTestAccuracyIsAnError()
+    {
+        var u = new float[D];
+        u[0] = 1;
+        var values = new float[40 * D];
+        var labels = new float[40];
+        for (int i = 0; i < 40; i++) (values[i * D], labels[i]) = i % 2 == 0 ? (10f, 1f) : (-10f, 0f);
+        var rows = new PooledRows(values, D, new int[40]);
+        var train = new ProbeExamples(Enumerable.Range(0, 40).ToArray(), labels);
+        var flipped = new ProbeExamples(train.Rows, labels.Select(l => 1 - l).ToArray());
+        var settings = new ProbeSettings { Epochs = 5, EarlyStoppingPatience = 5, Lr = 0.5, L1Penalty = 0 };
+
+        var learned = ProbeTrainer.Train(rows, train, rows, train, settings, new SplitMix64(3));
+        Assert.Equal(1.0, learned.TestAccuracy);   // the premise: on the unflipped labels every epoch is perfect
+        var e = Assert.Throws<PipelineException>(() => ProbeTrainer.Train(rows, train, rows, flipped, settings, new SplitMix64(3)));
+        Assert.Contains("test accuracy was 0 in every one of its 5 epochs", e.Message);
+    }
 }

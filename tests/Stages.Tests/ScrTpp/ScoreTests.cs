@@ -3,7 +3,7 @@ using SaePipeline.Evals.ScrTpp;
 
 namespace SaePipeline.Tests.ScrTpp;
 
-/// <summary>SCR's and TPP's formulas and latent selection on numbers worked out by hand (saebench-spec §2.7, §2.9, §2.10).</summary>
+/// <summary>SCR's and TPP's formulas and latent selection on numbers worked out by hand (docs/saebench.md §2.7, §2.9, §2.10).</summary>
 public sealed class ScoreTests
 {
     const double Tol = 1e-12;

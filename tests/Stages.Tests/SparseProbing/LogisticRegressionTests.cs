@@ -4,7 +4,7 @@ using SaePipeline.Probes;
 namespace SaePipeline.Tests.SparseProbing;
 
 /// <summary>
-/// The top-k sparse probe (saebench-spec §3): <see cref="L2LogisticRegression"/> against a closed-form reduction, a
+/// The top-k sparse probe (docs/saebench.md §3): <see cref="L2LogisticRegression"/> against a closed-form reduction, a
 /// gradient written out here, random perturbations and plain gradient descent; <see cref="TopKDimensions"/> on planted
 /// mean differences.
 /// </summary>
