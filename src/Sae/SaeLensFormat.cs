@@ -82,9 +82,8 @@ public static class SaeLensFormat
             throw new PipelineException(
                 $"{cfgPath}: normalize_activations '{normalization}' needs a run-time input transform that the folder does not carry; " +
                 "fold it into the weights first (SAELens: sae.fold_activation_norm_scaling_factor(...), then save_model) and set it to \"none\"", cfgPath);
-        bool rescale = cfg["rescale_acts_by_decoder_norm"]?.GetValue<bool>() == true;
-        if (rescale && architecture != "topk")
-            throw new PipelineException($"{cfgPath}: rescale_acts_by_decoder_norm is a TopK setting, but the architecture is '{architecture}'", cfgPath);
+        // A TopK field: SAELens drops it from any other architecture's config, and so do we.
+        bool rescale = architecture == "topk" && cfg["rescale_acts_by_decoder_norm"]?.GetValue<bool>() == true;
         t.CheckScalingFactorIsOne(dSae);
         var wEnc = t.Take("W_enc", dIn, dSae);
         var wDec = t.Take("W_dec", dSae, dIn);
