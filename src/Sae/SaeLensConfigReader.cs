@@ -36,7 +36,7 @@ public static class SaeLensConfigReader
     }
 
     /// <summary>SAELens 6's rule: the file is v6 when its sae_lens_version (top level, else metadata) is at least 6.0.0-rc.0.</summary>
-    public static bool IsV6(JsonObject raw, string cfgPath)
+    static bool IsV6(JsonObject raw, string cfgPath)
     {
         var node = raw["sae_lens_version"] ?? (raw["metadata"] as JsonObject)?["sae_lens_version"];
         if (node is null) return false;
@@ -66,7 +66,7 @@ public static class SaeLensConfigReader
                 break;
             case "topk":
                 k = (raw["activation_fn_kwargs"] as JsonObject)?["k"]
-                    ?? throw new PipelineException($"{cfgPath}: activation_fn_str is \"topk\" but activation_fn_kwargs has no k (SAELens also refuses this)", cfgPath);
+                    ?? throw new PipelineException($"{cfgPath}: activation_fn_str is \"topk\" but activation_fn_kwargs has no k (SAELens 5 refuses it too)", cfgPath);
                 architecture = "topk";
                 break;
             case "tanh-relu":
