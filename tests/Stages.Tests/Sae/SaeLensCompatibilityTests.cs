@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using SaePipeline.Formats;
 using SaePipeline.Runtime;
 using SaePipeline.Sae;
+using static SaePipeline.Tests.SaeLensFormatTests;   // DIn, DSae, Standard, WriteFolder, Inputs
 using static TorchSharp.torch;
 
 namespace SaePipeline.Tests.Sae;
@@ -13,26 +13,7 @@ namespace SaePipeline.Tests.Sae;
 /// </summary>
 public sealed class SaeLensCompatibilityTests
 {
-    const int DIn = 6, DSae = 10;
-
-    static Dictionary<string, Tensor> Standard(int seed) => new()
-    {
-        ["W_enc"] = randn([DIn, DSae], generator: new Generator((ulong)seed)),
-        ["b_enc"] = randn([DSae], generator: new Generator((ulong)seed + 1)),
-        ["W_dec"] = randn([DSae, DIn], generator: new Generator((ulong)seed + 2)),
-        ["b_dec"] = randn([DIn], generator: new Generator((ulong)seed + 3)),
-    };
-
-    static void WriteFolder(string dir, string cfg, IReadOnlyDictionary<string, Tensor> tensors)
-    {
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, SaeLensFormat.CfgFile), cfg);
-        Safetensors.Save(Path.Combine(dir, SaeLensFormat.WeightsFile), tensors);
-    }
-
     static JsonObject ReadCfg(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, SaeLensFormat.CfgFile)))!.AsObject();
-
-    static Tensor Inputs() => randn([12, DIn], generator: new Generator(21));
 
     /// <summary>
     /// A TopK SAE's cfg.json as SAELens 6.18's save_inference_model writes it after training: the inference fields in

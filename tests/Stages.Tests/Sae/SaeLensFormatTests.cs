@@ -16,9 +16,9 @@ namespace SaePipeline.Tests;
 /// </summary>
 public sealed class SaeLensFormatTests
 {
-    const int DIn = 6, DSae = 10;
+    internal const int DIn = 6, DSae = 10;
 
-    static Tensor Inputs() => randn([12, DIn], generator: new Generator(21));
+    internal static Tensor Inputs() => randn([12, DIn], generator: new Generator(21));
 
     static SparseAutoencoder Trained(SaeArchitecture architecture)
     {
@@ -62,14 +62,14 @@ public sealed class SaeLensFormatTests
     }
 
     /// <summary>Writes cfg.json and the named tensors (float32, or bfloat16 as some hub SAEs are stored).</summary>
-    static void WriteFolder(string dir, string cfg, IReadOnlyDictionary<string, Tensor> tensors)
+    internal static void WriteFolder(string dir, string cfg, IReadOnlyDictionary<string, Tensor> tensors)
     {
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "cfg.json"), cfg);
         Safetensors.Save(Path.Combine(dir, "sae_weights.safetensors"), tensors);
     }
 
-    static Dictionary<string, Tensor> Standard(int seed, ScalarType dtype = ScalarType.Float32) => new()
+    internal static Dictionary<string, Tensor> Standard(int seed, ScalarType dtype = ScalarType.Float32) => new()
     {
         ["W_enc"] = randn([DIn, DSae], generator: new Generator((ulong)seed)).to(dtype),
         ["b_enc"] = randn([DSae], generator: new Generator((ulong)seed + 1)).to(dtype),
