@@ -43,11 +43,18 @@ public sealed class PatternAttribute(string regex, string description) : Attribu
     public string Description { get; } = description;
 }
 
-/// <summary>Names used in paths, ids and <c>-p:Set</c> keys: no dots, no slashes, no spaces.</summary>
+/// <summary>
+/// Names used in paths, ids and <c>-p:Set</c> keys: no dots, no slashes, no spaces, at most <see cref="MaxLength"/>
+/// characters. Anchored with <c>\A</c>/<c>\z</c>: .NET's <c>$</c> also matches before a final newline, which let
+/// <c>"a\n"</c> through into folder names.
+/// </summary>
 public static class Names
 {
-    public const string Regex = "^[A-Za-z0-9][A-Za-z0-9_-]*$";
-    public const string Description = "letters, digits, '-' and '_', starting with a letter or digit";
+    /// <summary>An item folder is <c>name-&lt;8 hex&gt;</c>, and its temp folder adds ~30 characters: far below a file
+    /// system's 255-byte limit on one path component, with room for a sweep's suffixes.</summary>
+    public const int MaxLength = 100;
+    public const string Regex = @"\A[A-Za-z0-9][A-Za-z0-9_-]{0,99}\z";
+    public const string Description = "letters, digits, '-' and '_', starting with a letter or digit, at most 100 characters";
 }
 
 /// <summary>

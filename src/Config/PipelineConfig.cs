@@ -50,7 +50,7 @@ public sealed record PipelineConfig : IValidatedConfig
         if (Activations is not null && Model is null)
             v.Error("model", "activations come from a model: add model: builtin:tiny or model: {path: <checkpoint folder>}", ConfigCodes.MissingRequired);
         foreach (var name in Datasets.Keys.Where(n => !System.Text.RegularExpressions.Regex.IsMatch(n, Names.Regex)))
-            v.Error("datasets", $"'{name}' is not a valid data set name: use {Names.Description}");
+            v.Error("datasets", $"{ConfigText.Quote(name)} is not a valid data set name: use {Names.Description}");
         if (Activations is { } a)
         {
             foreach (var name in a.Labelled.Prepend(a.Corpus))

@@ -124,7 +124,7 @@ public static class Commands
     {
         var o = Options(cl);
         var plan = LoadPlan(o);
-        string path = PlanWriter.Write(plan, o.ArtifactsRoot);
+        string path = PlanWriter.Write(plan, o.ArtifactsRoot, moved => Console.WriteLine($"plan: {moved}"));
         if (o.Overrides.Count > 0) Console.WriteLine($"overrides: {string.Join(", ", o.Overrides)}");
         Console.WriteLine($"plan: {plan.Items.Count} items from {o.PipelineFile} → {path}");
         return 0;

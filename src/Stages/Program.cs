@@ -28,6 +28,14 @@ catch (PipelineException e)
     Console.Error.WriteLine($"{e.Origin ?? "stages"}: error {e.Code}: {e.Message}");
     return 1;
 }
+catch (Exception e) when (DiskFull.Find(e) is { } full)
+{
+    // Out of disk space is the user's to fix: say where and how much, without a trace.
+    string fallback = args.Length > 1 && File.Exists(args[1]) ? Path.GetDirectoryName(Path.GetFullPath(args[1]))! : Environment.CurrentDirectory;
+    var explained = DiskFull.Explain(full, fallback);
+    Console.Error.WriteLine($"{explained.Origin}: error {explained.Code}: {explained.Message}");
+    return 1;
+}
 catch (Exception e)
 {
     Console.Error.WriteLine($"stages: error SAE9999: internal error (a bug; please report it with this trace): {e}");

@@ -1,6 +1,7 @@
 using SaePipeline.Artifacts;
 using SaePipeline.Config;
 using SaePipeline.Plan;
+using SaePipeline.Runtime;
 
 namespace SaePipeline.Tests;
 
@@ -55,7 +56,11 @@ public sealed class PruneTests
         string reports = Path.Combine(root, "report");
         foreach (var name in new[] { report.Id, "exp-0badf00d", "exp.old-12345-abcdef01", "exp.old-not-ours" })
             Directory.CreateDirectory(Path.Combine(reports, name));
-        File.WriteAllText(Path.Combine(reports, report.Id, Manifest.FileName), "{}");
+        File.WriteAllText(Path.Combine(reports, report.Id, Manifest.FileName), Json.Serialize(new Manifest
+        {
+            Stage = "Report", Name = "exp", Id = report.Id, Fingerprint = report.Fingerprint, Params = [], Upstream = [],
+            StartedUtc = DateTimeOffset.UnixEpoch, Seconds = 0, Files = [],
+        }));
         PlanWriter.Write(plan, root);   // a finished current report: the plan points the experiment's link at it
         Assert.Equal(Path.Combine(reports, report.Id), CurrentLink.Target(Path.Combine(reports, "exp")));
 

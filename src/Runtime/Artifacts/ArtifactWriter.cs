@@ -79,9 +79,18 @@ public sealed class ArtifactWriter : IDisposable
         if (old is not null) Directory.Delete(old, recursive: true);
     }
 
+    /// <summary>
+    /// The last folder this process gave up before committing, and how much it had written: what a "no space left on
+    /// device" error reports after the half-written folder is gone (<see cref="DiskFull"/>).
+    /// </summary>
+    public static (string FinalDir, long Bytes)? LastAbandoned { get; private set; }
+
     public void Dispose()
     {
-        if (!committed && Directory.Exists(Dir)) Directory.Delete(Dir, recursive: true);
+        if (committed || !Directory.Exists(Dir)) return;
+        long written = Directory.EnumerateFiles(Dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        LastAbandoned = (finalDir, written);
+        Directory.Delete(Dir, recursive: true);
     }
 
     /// <summary>Deletes temp and old siblings whose writing process is gone (killed builds).</summary>

@@ -39,18 +39,32 @@ public sealed record Manifest
             throw new PipelineException($"{dir} is not a finished artifact (no {FileName}); rerun the build to produce it", dir);
         var manifest = Json.ReadFile<Manifest>(path);
         verifyHashes |= manifest.Files.Sum(f => f.Bytes) <= verifyHashesUpToBytes;
-        foreach (var file in manifest.Files)
+        if (manifest.Damage(dir) is { } damage)
+            throw new PipelineException($"{damage.Path} {damage.Problem}: the file was deleted, truncated or modified; delete {dir} and rerun the build", damage.Path);
+        if (verifyHashes)
+            foreach (var file in manifest.Files)
+            {
+                string full = Path.Combine(dir, file.Path);
+                if (Hashing.Sha256File(full) != file.Sha256)
+                    throw new PipelineException($"{full} does not match the sha256 recorded in {path}; delete {dir} and rerun the build", full);
+            }
+        return manifest;
+    }
+
+    /// <summary>
+    /// The first listed file that is missing or has another size than recorded, or null when all are there. Cheap (no
+    /// hashing), so the plan checks every finished result with it and reruns one that no longer matches.
+    /// </summary>
+    public (string Path, string Problem)? Damage(string dir)
+    {
+        foreach (var file in Files)
         {
             string full = Path.Combine(dir, file.Path);
-            if (!File.Exists(full))
-                throw new PipelineException($"{full} is listed in {path} but missing; delete {dir} and rerun the build", full);
+            if (!File.Exists(full)) return (full, $"is listed in {FileName} but missing");
             long size = new FileInfo(full).Length;
-            if (size != file.Bytes)
-                throw new PipelineException($"{full} has {size} bytes but {path} records {file.Bytes}: the file was truncated or modified; delete {dir} and rerun the build", full);
-            if (verifyHashes && Hashing.Sha256File(full) != file.Sha256)
-                throw new PipelineException($"{full} does not match the sha256 recorded in {path}; delete {dir} and rerun the build", full);
+            if (size != file.Bytes) return (full, $"has {size} bytes but {FileName} records {file.Bytes}");
         }
-        return manifest;
+        return null;
     }
 }
 

@@ -33,6 +33,12 @@ internal sealed class ConfigBinder(string file)
 
     public IReadOnlyList<ConfigError> Errors => errors;
 
+    /// <summary>Check each key's own value only, not the rules across keys (<see cref="IValidatedConfig"/>).</summary>
+    public bool KeysOnly { get; init; }
+
+    /// <summary>The file being bound, as errors show it.</summary>
+    public string File => file;
+
     /// <summary>The folder of the file being bound.</summary>
     public string BaseDirectory => Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".";
     public bool HasErrors => errors.Any(e => !e.IsWarning);
@@ -106,7 +112,7 @@ internal sealed class ConfigBinder(string file)
                 Report(mapping, Join(path, key), ConfigCodes.MissingRequired, $"missing required key '{key}'");
 
         bool clean = errors.Count(e => !e.IsWarning) == errorsBefore;
-        if (clean)
+        if (clean && !KeysOnly)
         {
             var validation = new YamlConfigValidation(this, mapping, path);
             if (instance is IValidatedConfig validated) validated.Validate(validation);
@@ -258,7 +264,7 @@ internal sealed class ConfigBinder(string file)
     bool CheckPattern(YamlNode node, string path, string v, PropertyInfo? p)
     {
         if (p?.GetCustomAttribute<PatternAttribute>() is not { } pattern || Regex.IsMatch(v, pattern.Regex)) return true;
-        Report(node, path, ConfigCodes.OutOfRange, $"'{v}' is not a valid name: use {pattern.Description}");
+        Report(node, path, ConfigCodes.OutOfRange, $"{ConfigText.Quote(v)} is not a valid name: use {pattern.Description}");
         return false;
     }
 
@@ -299,7 +305,7 @@ internal sealed class ConfigBinder(string file)
     static string Describe(YamlNode node) => node switch
     {
         YamlScalarNode s when IsNull(s) => "nothing (null)",
-        YamlScalarNode s => $"'{s.Value}'",
+        YamlScalarNode s => ConfigText.Quote(s.Value ?? ""),
         YamlSequenceNode => "a list",
         YamlMappingNode => "a mapping",
         _ => node.NodeType.ToString(),
@@ -312,13 +318,15 @@ internal sealed class ConfigBinder(string file)
     static string UnknownKeyMessage(string key, IEnumerable<string> valid)
     {
         var candidates = valid.ToList();
+        if (key.Length > 64)   // no key is that long; and the edit distance below is quadratic in it
+            return $"unknown key {ConfigText.Quote(key)}; valid keys here: {string.Join(", ", candidates)}";
         // Near: a small edit distance, or a truncation (l1_coef → l1_coefficient).
         var near = candidates
             .Select(c => (c, d: key.Length >= 3 && (c.StartsWith(key, StringComparison.Ordinal) || key.StartsWith(c, StringComparison.Ordinal)) ? 0 : Distance(key, c)))
             .Where(x => x.d <= Math.Max(2, key.Length / 4)).OrderBy(x => x.d).FirstOrDefault();
         return near.c is not null
-            ? $"unknown key '{key}' (did you mean '{near.c}'?)"
-            : $"unknown key '{key}'; valid keys here: {string.Join(", ", candidates)}";
+            ? $"unknown key {ConfigText.Quote(key)} (did you mean '{near.c}'?)"
+            : $"unknown key {ConfigText.Quote(key)}; valid keys here: {string.Join(", ", candidates)}";
     }
 
     static int Distance(string a, string b)

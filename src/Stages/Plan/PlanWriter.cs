@@ -8,12 +8,14 @@ namespace SaePipeline.Plan;
 /// <summary>Writes the spec files and <c>.plan/plan.json</c>, the list of items the MSBuild plan task turns into items.</summary>
 public static class PlanWriter
 {
-    public static string Write(PipelinePlan plan, string root)
+    /// <param name="report">Told of each finished result that was moved aside because its files no longer match its manifest.</param>
+    public static string Write(PipelinePlan plan, string root, Action<string>? report = null)
     {
         var entries = new List<PlanEntry>();
         foreach (var item in plan.Items)
         {
             string spec = item.SpecPath(root), manifest = item.ManifestPath(root);
+            if (MoveAsideIfDamaged(item, root) is { } moved) report?.Invoke(moved);
             if (AtomicFile.WriteIfChanged(spec, Json.Serialize(item.ToSpec())))
                 KeepUpToDateResultUpToDate(spec, manifest, item.Fingerprint);
             // An item's code is in its fingerprint, hence in its id: the stage program is not an input of any target.
@@ -25,6 +27,20 @@ public static class PlanWriter
         string path = ArtifactLayout.PlanFile(root);
         AtomicFile.WriteAllText(path, new PlanFile(entries).ToJson());
         return path;
+    }
+
+    /// <summary>
+    /// A finished result whose files no longer match its manifest (one deleted, or truncated) is stale: the folder is
+    /// renamed to a <c>.damaged-</c> sibling, which the targets see as no result and Prune removes, so this build reruns
+    /// the item. Nothing is deleted before then: whoever damaged it may want to look. Returns the line to show, or null.
+    /// </summary>
+    static string? MoveAsideIfDamaged(PlanItem item, string root)
+    {
+        string dir = item.OutputDir(root);
+        if (Staleness.Damage(item, root) is not { } damage) return null;
+        string aside = $"{dir.TrimEnd(Path.DirectorySeparatorChar)}.damaged-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+        Directory.Move(dir, aside);
+        return $"{item}: {damage}; moved the result aside to {Path.GetRelativePath(root, aside)}, so it runs again";
     }
 
     /// <summary>

@@ -6,12 +6,12 @@ namespace SaePipeline.Plan;
 
 /// <summary>
 /// Removes results the current plan no longer references (older versions of changed items, leftovers of killed
-/// runs), their spec files and their unfinished training checkpoints. Only folders named like ours (<c>name-&lt;8 hex&gt;</c>, or its .tmp/.old siblings)
+/// runs), their spec files and their unfinished training checkpoints. Only folders named like ours (<c>name-&lt;8 hex&gt;</c>, or its .tmp/.old/.damaged siblings)
 /// inside the stage folders are touched.
 /// </summary>
 public static partial class Prune
 {
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]*-[0-9a-f]{8}(\.(tmp|old)-\d+-[0-9a-f]{8})?$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]*-[0-9a-f]{8}(\.(tmp|old|damaged)-\d+-[0-9a-f]{8})?$")]
     private static partial Regex ItemFolder();
 
     [GeneratedRegex(@"^\.old-\d+-[0-9a-f]{8}$")]

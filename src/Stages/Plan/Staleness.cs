@@ -29,6 +29,7 @@ public static class Staleness
     {
         string manifestPath = item.ManifestPath(root);
         if (!File.Exists(manifestPath)) return NotBuilt(item, root);
+        if (Damage(item, root) is { } damage) return damage;
 
         var upstreamRunning = item.Inputs.Values.Where(i => known[i].WillRun).Select(i => i.ToString()).ToList();
         if (upstreamRunning.Count > 0) return $"reads {string.Join(", ", upstreamRunning)}, which will run";
@@ -47,6 +48,19 @@ public static class Staleness
         foreach (var input in item.Inputs.Values)
             if (File.GetLastWriteTimeUtc(input.ManifestPath(root)) > built) return $"{input} was rebuilt after this result";
         return null;
+    }
+
+    /// <summary>
+    /// Why a finished result no longer counts as done although its manifest exists: a listed file is missing or has
+    /// another size (see <see cref="Manifest.Damage"/>), or the manifest cannot be read. Null when it is intact.
+    /// </summary>
+    public static string? Damage(PlanItem item, string root)
+    {
+        string dir = item.OutputDir(root);
+        if (!File.Exists(item.ManifestPath(root))) return null;
+        var manifest = TryLoad(item.ManifestPath(root));
+        if (manifest is null) return $"its {Manifest.FileName} cannot be read";
+        return manifest.Damage(dir) is { } d ? $"its files no longer match its {Manifest.FileName} ({Path.GetRelativePath(dir, d.Path)} {d.Problem})" : null;
     }
 
     /// <summary>For a content-addressed item, the last result of the same name says what changed since.</summary>
