@@ -24,6 +24,11 @@ public sealed class PipelineCommand : StagesTool
     /// <summary>Extra flags for the command (e.g. --dot, --fail-if-stale, --dry-run).</summary>
     public string[] Flags { get; set; } = [];
 
+    /// <summary>-p:Wait: when another build holds the artifacts root, wait for it (default) or fail ("false").</summary>
+    public string Wait { get; set; } = "";
+
+    volatile bool cancelled;
+
     /// <summary>With Command=plan: one item per stage item (<see cref="PlanEntry"/>), ItemSpec "Stage/Id", metadata Stage,
     /// Verb, Name, Id, Spec, OutputDir, Manifest and Inputs (the files whose timestamps decide whether it runs).</summary>
     [Output] public ITaskItem[] Items { get; private set; } = [];
@@ -50,7 +55,7 @@ public sealed class PipelineCommand : StagesTool
     IEnumerable<(string, string)> SplitOffSettings()
     {
         if (BuildEngine is not IBuildEngine6 engine) yield break;
-        var own = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Set", "Pipeline", "Artifacts", "Notes", "Configuration", "Platform", "TorchBackend", "CodeSensitivity" };
+        var own = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Set", "Pipeline", "Artifacts", "Notes", "Configuration", "Platform", "TorchBackend", "CodeSensitivity", "Wait" };
         foreach (var kv in engine.GetGlobalProperties())
             if (!own.Contains(kv.Key) && !kv.Key.StartsWith("_", StringComparison.Ordinal)) yield return (kv.Key, kv.Value);
     }
@@ -62,10 +67,45 @@ public sealed class PipelineCommand : StagesTool
             Log.LogError(stale);
             return false;
         }
+        if (Command is "plan" or "prune" && !HoldArtifactsLock()) return false;
         if (!base.Execute()) return false;
         if (Command != "plan") return true;
         Items = PlanFile.Read(ArtifactLayout.PlanFile(Artifacts)).Items.Select(ToItem).ToArray();
         return true;
+    }
+
+    /// <summary>
+    /// The commands that write to the artifacts root take its lock (<see cref="ArtifactsLock"/>) for the rest of the
+    /// build: MSBuild disposes an object registered with a Build lifetime when the build ends, which releases it, and
+    /// the stage targets that run after the plan are covered. Later commands of the same build find it held already.
+    /// </summary>
+    bool HoldArtifactsLock()
+    {
+        string root = Path.GetFullPath(Artifacts);
+        string key = $"{typeof(ArtifactsLock).FullName}:{root}";
+        if (BuildEngine is not IBuildEngine4 engine) return true;
+        if (engine.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is not null) return true;
+        bool wait = !string.Equals(Wait, "false", StringComparison.OrdinalIgnoreCase);
+        var held = ArtifactsLock.Acquire(root, $"dotnet build of {Pipeline}", wait,
+            message =>
+            {
+                if (wait) Log.LogMessage(MessageImportance.High, message);
+                else Log.LogError(null, "SAE5002", null, Artifacts, 0, 0, 0, 0, message);
+            },
+            () => cancelled);
+        if (held is null)
+        {
+            if (cancelled) Log.LogError($"{root}: stopped while waiting for the other build");
+            return false;
+        }
+        engine.RegisterTaskObject(key, held, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        return true;
+    }
+
+    public override void Cancel()
+    {
+        cancelled = true;
+        base.Cancel();
     }
 
     /// <summary>

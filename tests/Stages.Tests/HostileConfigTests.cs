@@ -139,6 +139,20 @@ public sealed class HostileConfigTests
     }
 
     [Fact]
+    public void AnEmptyListKeySaysAListIsExpected()
+    {
+        var e = Assert.Single(Errors(Valid[..Valid.IndexOf("saes:", StringComparison.Ordinal)] + "saes:\n"));
+        Assert.Equal(("saes", "expected a list, got nothing (null)"), (e.KeyPath, e.Message));
+    }
+
+    [Fact]
+    public void AnAliasToNoAnchorIsReportedAtTheAlias()
+    {
+        var e = Assert.Single(Errors(Valid + "\nextra: *nowhere\n"));
+        Assert.Equal((12, "the alias *nowhere refers to no anchor &nowhere defined before it"), (e.Location.Line, e.Message));
+    }
+
+    [Fact]
     public void EveryMistakeIsReportedEvenWhenSaesIsMissing()
     {
         string yaml = """

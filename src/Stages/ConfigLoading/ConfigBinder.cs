@@ -300,7 +300,8 @@ internal sealed class ConfigBinder(string file)
         t == typeof(int) || t == typeof(long) ? "an integer" :
         t == typeof(double) ? "a number" :
         t == typeof(bool) ? "true or false" :
-        t == typeof(string) ? "a string" : "a mapping";
+        t == typeof(string) ? "a string" :
+        t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? "a list" : "a mapping";
 
     static string Describe(YamlNode node) => node switch
     {

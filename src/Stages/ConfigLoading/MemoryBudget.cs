@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using SaePipeline.Models;
 using SaePipeline.Runtime;
 using YamlDotNet.RepresentationModel;
 
@@ -53,7 +52,7 @@ static class MemoryBudget
 
     public static void Check(PipelineConfig config, YamlMappingNode root, ConfigBinder binder)
     {
-        if (DIn(config, binder.BaseDirectory) is not { } dIn) return;
+        if (ModelShape.DIn(config, binder.BaseDirectory) is not { } dIn) return;
         if (!root.Children.TryGetValue(new YamlScalarNode("saes"), out var saesNode) || saesNode is not YamlSequenceNode list) return;
         var (limit, where) = Available(config.Device);
         var entries = list.Children.OfType<YamlMappingNode>().ToList();
@@ -66,22 +65,6 @@ static class MemoryBudget
             new YamlConfigValidation(binder, entries[i], $"saes.{sae.Name}").Error("d_sae",
                 $"training this SAE (d_sae {sae.DSae:N0}, d_in {dIn:N0}, batch_size {sae.BatchSize:N0}) needs {estimate.Describe()}, " +
                 $"but {where} has {MemoryEstimate.Bytes(limit)}; lower d_sae or batch_size", ConfigCodes.OutOfRange);
-        }
-    }
-
-    /// <summary>The SAEs' input width, when the config alone says it (a checkpoint's is in its config.json).</summary>
-    static int? DIn(PipelineConfig c, string baseDir)
-    {
-        if (c.Synthetic is { } s) return s.DIn;
-        if (c.Model?.Builtin is { } preset) return BuiltinModels.Find(preset)?.DModel;
-        if (c.Model?.Path is null) return null;
-        try
-        {
-            return HfConfig.Read(c.Model.ResolvedPath(baseDir)).Int("hidden_size", "n_embd", "d_model");
-        }
-        catch (PipelineException)
-        {
-            return null;   // the model's own check reports a missing or broken checkpoint
         }
     }
 

@@ -8,8 +8,8 @@ public sealed record LoadedConfig(PipelineConfig Config, string Path, IReadOnlyL
 
 /// <summary>
 /// Reads pipeline.yaml: check its size, nesting and aliases (<see cref="YamlLimits"/>) → parse → apply <c>-p:Set</c>
-/// overrides → fill entries from <c>sae_defaults</c> → expand sweeps → bind and validate → check that each SAE fits in
-/// memory (<see cref="MemoryBudget"/>).
+/// overrides → fill entries from <c>sae_defaults</c> → expand sweeps → bind and validate → check the hook against the
+/// model (<see cref="ModelShape"/>) and that each SAE fits in memory (<see cref="MemoryBudget"/>).
 /// Every problem found is reported at once, each with file, line, column and key path.
 /// </summary>
 public static class PipelineConfigLoader
@@ -35,6 +35,7 @@ public static class PipelineConfigLoader
         var config = binder.Bind<PipelineConfig>(root, "");
         if (unusedDefaults is not null) CheckDefaultsAlone(unusedDefaults, binder);
         if (config is not null && !binder.HasErrors) CheckUniqueNames(root, binder);
+        if (config is not null && !binder.HasErrors) ModelShape.CheckHook(config, root, binder);
         if (config is not null && !binder.HasErrors) MemoryBudget.Check(config, root, binder);
         if (binder.HasErrors || config is null) throw new ConfigException(binder.Errors.Where(e => !e.IsWarning).ToList());
         return new LoadedConfig(config, fullPath, binder.Errors.Where(e => e.IsWarning).ToList(), overrides);

@@ -42,7 +42,9 @@ static class YamlLimits
                     // An alias to an anchor still open (a recursive structure) has no finite expansion.
                     if (open.Any(o => o.Anchor == alias.Value.Value))
                         return new ConfigError(At(), "", ConfigCodes.Syntax, $"the alias *{alias.Value.Value} refers to a node that contains it; pipeline files cannot be recursive");
-                    nodes += anchorSizes.GetValueOrDefault(alias.Value.Value, 1);   // an unknown anchor is the loader's error to report
+                    if (!anchorSizes.TryGetValue(alias.Value.Value, out long size))   // YamlDotNet would report it at (1,1)
+                        return new ConfigError(At(), "", ConfigCodes.Syntax, $"the alias *{alias.Value.Value} refers to no anchor &{alias.Value.Value} defined before it");
+                    nodes += size;
                     break;
                 case Scalar scalar:
                     nodes++;
