@@ -14,7 +14,7 @@ public sealed class ConcurrentBuildTests
     static readonly string Slow = MicroPipelines.ThreeSaes.Replace("training_tokens: 16384", "training_tokens: 1638400");
 
     [Fact]
-    public void ASecondBuildOfTheSameArtifactsWaitsOrFailsAndNeverRunsAnItemTwice()
+    public async Task ASecondBuildOfTheSameArtifactsWaitsOrFailsAndNeverRunsAnItemTwice()
     {
         using var w = new Workspace(Slow);
         string holderFile = Path.Combine(w.Artifacts, ".build", "lock.holder");
@@ -40,7 +40,7 @@ public sealed class ConcurrentBuildTests
         Assert.Contains("the other build finished; going on after waiting", waited.Output);
         Assert.Empty(waited.Ran);   // everything was done by the first build
         Assert.Equal(8, waited.UpToDate.Count);
-        Assert.Contains("ran in", firstOutput.Result);
+        Assert.Contains("ran in", await firstOutput);
         Assert.False(File.Exists(holderFile));   // released at the end of the build
     }
 }

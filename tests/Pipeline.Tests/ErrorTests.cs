@@ -34,8 +34,7 @@ public sealed class ErrorTests
         Assert.Equal(0, w.Build().ExitCode);
         string caches = Path.Combine(w.Artifacts, "activations");
         string shard = Directory.EnumerateFiles(caches, "part-00001.parquet", SearchOption.AllDirectories).Single();
-        string cacheDir = Path.GetDirectoryName(Path.GetDirectoryName(shard)!)!;
-        while (Path.GetDirectoryName(cacheDir) != caches) cacheDir = Path.GetDirectoryName(cacheDir)!;
+        string cacheDir = Path.Combine(caches, Path.GetRelativePath(caches, shard).Split(Path.DirectorySeparatorChar)[0]);
         var shardBytes = File.ReadAllBytes(shard);
         var saesBefore = Listing(Path.Combine(w.Artifacts, "saes"));
 

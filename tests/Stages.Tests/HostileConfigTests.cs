@@ -121,7 +121,7 @@ public sealed class HostileConfigTests
     {
         var e = Assert.Single(Errors(Valid.Replace("  d_sae: 64", "  d_sae: 2_000_000_000")));
         Assert.Equal((ConfigCodes.OutOfRange, "sae_defaults.d_sae", 8), (e.Code, e.KeyPath, e.Location.Line));
-        Assert.Matches(@"needs about [\d.]+ GiB \(weights and gradients [\d.]+ GiB, Adam [\d.]+ GiB, one batch [\d.]+ GiB", e.Message);
+        Assert.Matches(@"needs about [\d.,]+ GiB \(weights and gradients [\d.,]+ GiB, Adam [\d.,]+ GiB, one batch [\d.,]+ GiB", e.Message);
         Assert.Contains("but this machine has", e.Message);
     }
 
@@ -136,6 +136,17 @@ public sealed class HostileConfigTests
         Assert.Equal(256L * 4 * (6 * 64 + 4 * 16), m.Batch);
         Assert.Equal(1024L * 16 * 4, m.ShuffleBuffer);
         Assert.Equal(m.Parameters + m.Optimizer + m.Batch + m.ShuffleBuffer + MemoryEstimate.RuntimeBytes, m.Total);
+    }
+
+    [Fact]
+    public void DeepNestingInAnOverrideIsRefusedWithoutOverflowingTheStack()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("pipeline.yaml", Valid);
+        var e = Assert.Single(Assert.Throws<ConfigException>(() => PipelineConfigLoader.Load(path, ["seed=" + new string('[', 100_000)])).Errors);
+        Assert.Equal("seed", e.KeyPath);
+        Assert.Contains("expected an integer, got '[[[[", e.Message);
+        Assert.Contains("(100000 characters)", e.Message);
     }
 
     [Fact]

@@ -83,6 +83,8 @@ internal sealed class ConfigOverrides(ConfigBinder binder)
         if (text.Length == 0) return new YamlScalarNode(null);
         try
         {
+            // A value past the file's limits (deep nesting, an alias bomb) stays a string, which the binder refuses.
+            if (YamlLimits.Check(text, "-p:Set") is not null) return new YamlScalarNode(text);
             var stream = new YamlStream();
             stream.Load(new StringReader(text));
             if (stream.Documents.Count == 1) return stream.Documents[0].RootNode;

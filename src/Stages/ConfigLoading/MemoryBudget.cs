@@ -38,7 +38,7 @@ public sealed record MemoryEstimate(long Parameters, long Optimizer, long Batch,
         $"shuffle buffer {Bytes(ShuffleBuffer)}, runtime {Bytes(Runtime)})";
 
     public static string Bytes(long bytes) =>
-        bytes >= 1L << 30 ? FormattableString.Invariant($"{bytes / (double)(1L << 30):F1} GiB") : FormattableString.Invariant($"{bytes / (double)(1L << 20):F0} MiB");
+        bytes >= 1L << 30 ? FormattableString.Invariant($"{bytes / (double)(1L << 30):N1} GiB") : FormattableString.Invariant($"{bytes / (double)(1L << 20):N0} MiB");
 }
 
 /// <summary>
