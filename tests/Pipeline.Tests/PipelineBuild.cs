@@ -65,6 +65,28 @@ public sealed partial class Workspace : IDisposable
         return start;
     }
 
+    /// <summary>Starts a build in the background, for a test that kills it part-way (<see cref="RunningBuild.Kill"/>).</summary>
+    public RunningBuild Start(string target = "Experiment", params string[] extra) => new(this, StartInfo(target, extra));
+
+    /// <summary>
+    /// Live processes whose command line contains <paramref name="text"/>, as (pid, command line). A workspace's
+    /// folder names its builds (<c>-p:Pipeline=</c>) and their stage processes (the spec path); a zombie's command line
+    /// is empty, so a killed process that only waits to be reaped is not listed. Linux: reads /proc.
+    /// </summary>
+    public static List<(int Pid, string CommandLine)> ProcessesNaming(string text)
+    {
+        var found = new List<(int, string)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            string commandLine;
+            try { commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Trim(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }   // ended meanwhile
+            if (commandLine.Contains(text, StringComparison.Ordinal)) found.Add((pid, commandLine));
+        }
+        return found;
+    }
+
     public BuildResult Build(string target = "Experiment", params string[] extra)
     {
         using var process = Process.Start(StartInfo(target, extra))!;
@@ -104,6 +126,69 @@ public sealed partial class Workspace : IDisposable
     public void Dispose()
     {
         try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>
+/// A build running in the background, to be killed the way a lost machine or a SIGKILL to its whole process tree kills
+/// it: <see cref="Kill"/> ends the build, its MSBuild nodes and the stage process under them, and returns only
+/// once no process names the workspace any more, so nothing of the killed build writes under the next one.
+/// </summary>
+public sealed class RunningBuild : IDisposable
+{
+    readonly Workspace workspace;
+    readonly Process process;
+    readonly Task<string> stdout, stderr;
+
+    internal RunningBuild(Workspace workspace, ProcessStartInfo start)
+    {
+        this.workspace = workspace;
+        process = Process.Start(start)!;
+        stdout = process.StandardOutput.ReadToEndAsync();
+        stderr = process.StandardError.ReadToEndAsync();
+    }
+
+    /// <summary>What the build printed; only once it has ended (killed or not).</summary>
+    public string Output => stdout.Result + stderr.Result;
+
+    /// <summary>Polls (every 5 ms) until <paramref name="condition"/> holds; fails if the build ends first or 5 minutes pass.</summary>
+    public void WaitFor(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (!condition())
+        {
+            if (process.HasExited)
+            {
+                process.WaitForExit();
+                Assert.Fail($"the build ended (exit code {process.ExitCode}) before {what}:\n{Output}");
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"5 minutes passed before {what}");
+            Thread.Sleep(5);
+        }
+    }
+
+    /// <summary>Kills the build's whole process tree and waits until no process names the workspace (at most 30 s).</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Workspace.ProcessesNaming(workspace.Dir) is [var (pid, commandLine), ..])
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"process {pid} outlived the killed build: {commandLine}");
+            Thread.Sleep(10);
+        }
+    }
+
+    public void Dispose()
+    {
+        // A test that failed before its kill: end the build without asserting, so its own failure is what is reported.
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        process.Dispose();
     }
 }
 
