@@ -11,7 +11,7 @@ namespace SaePipeline.PipelineTests;
 public sealed class ConcurrentBuildTests
 {
     /// <summary>The micro pipeline with training long enough (a few seconds) for the other builds to start meanwhile.</summary>
-    static readonly string Slow = MicroPipelines.ThreeSaes.Replace("training_tokens: 16384", "training_tokens: 1638400");
+    static readonly string Slow = MicroPipelines.ThreeSaes.Replace("training_tokens: 16384", "training_tokens: 655360");
 
     [Fact]
     public async Task ASecondBuildOfTheSameArtifactsWaitsOrFailsAndNeverRunsAnItemTwice()
