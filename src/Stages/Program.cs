@@ -31,7 +31,10 @@ catch (PipelineException e)
 catch (Exception e) when (DiskFull.Find(e) is { } full)
 {
     // Out of disk space is the user's to fix: say where and how much, without a trace.
-    string fallback = args.Length > 1 && File.Exists(args[1]) ? Path.GetDirectoryName(Path.GetFullPath(args[1]))! : Environment.CurrentDirectory;
+    // Where it was writing when no item folder was open: a planning command's artifacts root, a stage's spec folder.
+    int artifacts = Array.IndexOf(args, "--artifacts");
+    string fallback = artifacts >= 0 && artifacts + 1 < args.Length ? Path.GetFullPath(args[artifacts + 1])
+        : args.Length > 1 && File.Exists(args[1]) ? Path.GetDirectoryName(Path.GetFullPath(args[1]))! : Environment.CurrentDirectory;
     var explained = DiskFull.Explain(full, fallback);
     Console.Error.WriteLine($"{explained.Origin}: error {explained.Code}: {explained.Message}");
     return 1;
