@@ -61,7 +61,7 @@ public sealed class BadConfigCorpusTests(BadConfigCorpusTests.ValidPlan validPla
         """;
 
     /// <summary>The same SAEs on the built-in model's activations (planning trains nothing, so this is cheap).</summary>
-    const string LanguageModelConfig = """
+    static readonly string LanguageModelConfig = """
         name: micro-lm
         seed: 3
         model: builtin:tiny
@@ -70,21 +70,8 @@ public sealed class BadConfigCorpusTests(BadConfigCorpusTests.ValidPlan validPla
           context: 32
           n_tokens: 8192
           n_heldout_tokens: 1024
-        sae_defaults:
-          d_sae: 48
-          lr: 0.003
-          batch_size: 256
-          training_tokens: 16384
-          lr_warmup_steps: 10
-          sparsity_warmup_steps: 20
-          shuffle_buffer_rows: 2048
-        saes:
-          - name: a
-            l1_coefficient: 0.05
-          - name: b
-            l1_coefficient: 0.1
 
-        """;
+        """ + MicroConfig[MicroConfig.IndexOf("sae_defaults:", StringComparison.Ordinal)..];
 
     public static TheoryData<string> CorpusFiles()
     {
