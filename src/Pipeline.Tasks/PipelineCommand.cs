@@ -55,7 +55,7 @@ public sealed class PipelineCommand : StagesTool
     IEnumerable<(string, string)> SplitOffSettings()
     {
         if (BuildEngine is not IBuildEngine6 engine) yield break;
-        var own = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Set", "Pipeline", "Artifacts", "Notes", "Configuration", "Platform", "TorchBackend", "CodeSensitivity", "Wait" };
+        var own = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Set", "Pipeline", "Artifacts", "Notes", "Configuration", "Platform", "TorchBackend", "CodeSensitivity", "Wait", "Jobs", "Devices" };
         foreach (var kv in engine.GetGlobalProperties())
             if (!own.Contains(kv.Key) && !kv.Key.StartsWith("_", StringComparison.Ordinal)) yield return (kv.Key, kv.Value);
     }

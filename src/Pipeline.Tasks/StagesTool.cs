@@ -20,8 +20,10 @@ public abstract partial class StagesTool : ToolTask
     protected override MessageImportance StandardOutputLoggingImportance => MessageImportance.High;
     protected override MessageImportance StandardErrorLoggingImportance => MessageImportance.High;
 
+    protected override string GenerateFullPathToTool() => DotnetHost();
+
     /// <summary>The dotnet host running this build (the CLI sets DOTNET_HOST_PATH), else the one on PATH.</summary>
-    protected override string GenerateFullPathToTool()
+    internal static string DotnetHost()
     {
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
@@ -42,9 +44,12 @@ public abstract partial class StagesTool : ToolTask
     [GeneratedRegex(@"^.*: (error|warning) [A-Z]+\d+: ")]
     private static partial Regex Canonical();
 
+    /// <summary>Whether a line is an MSBuild canonical error or warning (file(line,col): error CODE: text).</summary>
+    internal static bool IsCanonical(string line) => Canonical().IsMatch(line);
+
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
     {
-        if (Canonical().IsMatch(singleLine)) Log.LogMessageFromText(singleLine, messageImportance);
+        if (IsCanonical(singleLine)) Log.LogMessageFromText(singleLine, messageImportance);
         else Log.LogMessage(messageImportance, Label(singleLine));
     }
 

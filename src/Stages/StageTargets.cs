@@ -26,6 +26,8 @@ public static class StageTargets
                 prints "stage <Target> <id>: up to date" for the items MSBuild skipped (RunStage prints "ran in" for the others).
                 _<Stage>Items is batched per item (%(…Manifest) differs per item) and skipped when the manifest is newer than
                 every input. Task outputs are not inferred for skipped batches, so _StageRan holds only what really ran.
+                With -p:Jobs=N (N > 1) the public target instead runs _<Stage>Parallel: RunStages takes the items of the
+                stage and of every stage it reads, and runs each, up to N at a time, once what it reads is done.
               -->
 
               <!-- The plan's items, by stage. -->
@@ -47,18 +49,24 @@ public static class StageTargets
         x.Append($"    <_PipelineFinalStages>{string.Join(";", sinks.Select(s => s.Target))}</_PipelineFinalStages>\n");
         x.Append("  </PropertyGroup>\n");
         string upToDate = StageProcess.UpToDateLine("%(_UpToDate.Stage)", "%(_UpToDate.Id)");
+        string notRecorded = string.Join(";", StageTable.All.Where(k => k.SummarisesBuild).Select(k => k.Target));
         foreach (var s in StageTable.All)
         {
             string reads = string.Join(";", s.Reads.Select(r => r.Target).Prepend("_PipelineItemsByStage"));
+            string closure = string.Join(" or ", Closure(s).Select(k => $"'%(Stage)' == '{k.Target}'"));
             x.Append($"""
 
                   <!-- {s.Target}: {Xml(s.Summary)}. -->
-                  <Target Name="{s.Target}" DependsOnTargets="{reads};_{s.Target}Items">
-                    <ItemGroup>
+                  <PropertyGroup>
+                    <_{s.Target}DependsOn Condition="'$(_PipelineParallel)' != 'true'">{reads};_{s.Target}Items</_{s.Target}DependsOn>
+                    <_{s.Target}DependsOn Condition="'$(_PipelineParallel)' == 'true'">_PipelineItemsByStage;_{s.Target}Parallel</_{s.Target}DependsOn>
+                  </PropertyGroup>
+                  <Target Name="{s.Target}" DependsOnTargets="$(_{s.Target}DependsOn)">
+                    <ItemGroup Condition="'$(_PipelineParallel)' != 'true'">
                       <_UpToDate Remove="@(_UpToDate)" />
                       <_UpToDate Include="@(_{s.Target}Item)" Exclude="@(_StageRan)" />
                     </ItemGroup>
-                    <Message Importance="high" Text="{upToDate}" Condition="'@(_UpToDate)' != ''" />
+                    <Message Importance="high" Text="{upToDate}" Condition="'$(_PipelineParallel)' != 'true' and '@(_UpToDate)' != ''" />
                   </Target>
                   <Target Name="_{s.Target}Items" DependsOnTargets="{reads}"
                           Inputs="%(_{s.Target}Item.Inputs)" Outputs="%(_{s.Target}Item.Manifest)">
@@ -66,12 +74,27 @@ public static class StageTargets
                       <Output TaskParameter="Ran" ItemName="_StageRan" />
                     </RunStage>
                   </Target>
+                  <Target Name="_{s.Target}Parallel" DependsOnTargets="_PipelineItemsByStage">
+                    <ItemGroup>
+                      <_ParallelItem Remove="@(_ParallelItem)" />
+                      <_ParallelItem Include="@(_PipelineItem)" Condition="{closure}" />
+                    </ItemGroup>
+                    <RunStages StageProgram="$(StageProgram)" Items="@(_ParallelItem)" Artifacts="$(_ArtifactsDir)" Jobs="$(Jobs)" Devices="$(Devices)" NotRecorded="{notRecorded}">
+                      <Output TaskParameter="Ran" ItemName="_StageRan" />
+                    </RunStages>
+                  </Target>
 
                 """);
         }
         x.Append("</Project>\n");
         return x.ToString();
     }
+
+    /// <summary>A stage and every stage it reads, directly or not: what its parallel target runs.</summary>
+    static IEnumerable<StageKind> Closure(StageKind s) =>
+        StageTable.All.Where(k => k == s || Reaches(s, k));
+
+    static bool Reaches(StageKind from, StageKind to) => from.Reads.Any(r => r == to || Reaches(r, to));
 
     /// <summary>Text inside an XML comment: anything but "--".</summary>
     static string Xml(string text) => text.Replace("--", "–", StringComparison.Ordinal);

@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace SaePipeline.PipelineTests;
+
+/// <summary>
+/// -p:Jobs=N runs independent items side by side (issue 20). The results must be those of -p:Jobs=1 byte for byte:
+/// items compute independently, and an item's numbers do not depend on the threads it is given. Only wall-clock
+/// fields (timings, dates) may differ.
+/// </summary>
+[Collection(BuildCollection.Name)]
+public sealed class ParallelBuildTests
+{
+    /// <summary>
+    /// The micro pipeline's cache and defaults, its three SAEs replaced by a sweep of eight, each trained long enough
+    /// (a few seconds) that two trainings started together are seen to overlap even on a loaded machine.
+    /// </summary>
+    static readonly string EightSaes = MicroPipelines.ThreeSaes[..MicroPipelines.ThreeSaes.IndexOf("saes:", StringComparison.Ordinal)]
+        .Replace("training_tokens: 16384", "training_tokens: 81920") + """
+        saes:
+          - name: relu
+            sweep:
+              l1_coefficient: [0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2]
+        """;
+
+    [Fact]
+    public void TwoJobsGiveTheResultsOfOneAndRunItemsSideBySide()
+    {
+        using var serial = new Workspace(EightSaes);
+        using var parallel = new Workspace(EightSaes);
+        var one = serial.Build();
+        Assert.True(one.ExitCode == 0, one.Output);
+        var two = parallel.Build("Experiment", "-p:Jobs=2");
+        Assert.True(two.ExitCode == 0, two.Output);
+
+        Assert.Equal(18, two.Ran.Count);   // cache, 8 × (train, evaluate), report
+        Assert.Equal(one.RanIdsButReport, two.RanIdsButReport);
+        Assert.Equal(Results(serial.Artifacts), Results(parallel.Artifacts));
+        Assert.Contains("Experiment: 18 of 18 items ran", two.Output);
+
+        // Side by side: two trainings overlapped in time, and an evaluation started before the last training ended.
+        var trainings = Spans(parallel.Artifacts, "saes");
+        Assert.Contains(trainings, a => trainings.Any(b => b != a && b.Start < a.End && a.Start < b.End));
+        Assert.Contains(Spans(parallel.Artifacts, "evals"), e => e.Start < trainings.Max(t => t.End));
+
+        var again = parallel.Build("Experiment", "-p:Jobs=2");
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Empty(again.Ran);
+        Assert.Equal(18, again.UpToDate.Count);
+    }
+
+    [Fact]
+    public void JobsMustBeAPositiveWholeNumber()
+    {
+        using var w = new Workspace(MicroPipelines.ThreeSaes);
+        var build = w.Build("Experiment", "-p:Jobs=two");
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error SAE1006: -p:Jobs must be a whole number of items to run at once (1, 2, …), got 'two'", build.Output);
+        Assert.Empty(build.Ran);
+    }
+
+    /// <summary>Every result file by path (ids included) and content, without the fields that record wall-clock time.</summary>
+    static List<string> Results(string artifacts) =>
+        new[] { "activations", "saes", "evals" }
+            .SelectMany(stage => Directory.EnumerateFiles(Path.Combine(artifacts, stage), "*", SearchOption.AllDirectories))
+            .Where(f => Path.GetFileName(f) != "manifest.json")   // it records when and how long
+            .Select(f => $"{Path.GetRelativePath(artifacts, f)} {Content(f)}")
+            .Order(StringComparer.Ordinal).ToList();
+
+    static string Content(string file) => Path.GetFileName(file) switch
+    {
+        "training_log.csv" => string.Join("\n", File.ReadAllLines(file).Select(l => l[..l.LastIndexOf(',')])),   // last column: seconds
+        var name when name.EndsWith("_eval_results.json", StringComparison.Ordinal) => JsonNode.Parse(File.ReadAllText(file))!["eval_result_metrics"]!.ToJsonString(),
+        _ => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file))),
+    };
+
+    static List<(DateTimeOffset Start, DateTimeOffset End)> Spans(string artifacts, string stage) =>
+        Directory.EnumerateFiles(Path.Combine(artifacts, stage), "manifest.json", SearchOption.AllDirectories)
+            .Select(m => JsonNode.Parse(File.ReadAllText(m))!)
+            .Select(m => (Start: m["started_utc"]!.GetValue<DateTimeOffset>(), Seconds: m["seconds"]!.GetValue<double>()))
+            .Select(m => (m.Start, m.Start.AddSeconds(m.Seconds))).ToList();
+}
