@@ -14,6 +14,21 @@ public static class StageProcess
     public static string RanLine(string stage, string id, double seconds) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"stage {stage} {id}: ran in {seconds:F1} s");
 
+    /// <summary>
+    /// Appends an item that ran to the artifacts' <see cref="ArtifactLayout.RanLog"/>, which the Report stage turns into
+    /// the notes.txt entry.
+    /// </summary>
+    public static void RecordRan(string artifacts, string stage, string id, double seconds)
+    {
+        string ranLog = ArtifactLayout.RanLog(artifacts);
+        Directory.CreateDirectory(Path.GetDirectoryName(ranLog)!);
+        File.AppendAllText(ranLog, FormattableString.Invariant($"{stage} {id} ({seconds:F1} s)\n"));
+    }
+
+    /// <summary>A line of an item's output as the build shows it: prefixed with its stage and name unless it says them.</summary>
+    public static string Label(string stage, string name, string line) =>
+        line.StartsWith(stage + " ", StringComparison.Ordinal) ? line : $"{stage} {name}: {line}";
+
     /// <summary>The line for an item the build skipped, printed by the stage targets (build/Stages.targets).</summary>
     public static string UpToDateLine(string stage, string id) => $"stage {stage} {id}: up to date";
 }

@@ -37,11 +37,7 @@ public sealed class RunStage : StagesTool
         return cl.ToString();
     }
 
-    protected override string Label(string line)
-    {
-        string name = Item.GetMetadata("Name");
-        return line.StartsWith(Stage + " ", StringComparison.Ordinal) ? line : $"{Stage} {name}: {line}";
-    }
+    protected override string Label(string line) => StageProcess.Label(Stage, Item.GetMetadata("Name"), line);
 
     public override bool Execute()
     {
@@ -50,12 +46,7 @@ public sealed class RunStage : StagesTool
         double seconds = clock.Elapsed.TotalSeconds;
         if (!ok) return false;
         Log.LogMessage(MessageImportance.High, StageProcess.RanLine(Stage, Id, seconds));
-        if (RecordRun)
-        {
-            string ranLog = ArtifactLayout.RanLog(Artifacts);
-            Directory.CreateDirectory(Path.GetDirectoryName(ranLog)!);
-            File.AppendAllText(ranLog, FormattableString.Invariant($"{Stage} {Id} ({seconds:F1} s)\n"));
-        }
+        if (RecordRun) StageProcess.RecordRan(Artifacts, Stage, Id, seconds);
         Ran = new TaskItem(Item.ItemSpec);
         return true;
     }

@@ -89,7 +89,7 @@ public sealed class RunStages : Microsoft.Build.Utilities.Task, ICancelableTask
             if (e.ExitCode is null)
             {
                 if (e.IsError) Log.LogMessageFromText(e.Line!, MessageImportance.High);
-                else Log.LogMessage(MessageImportance.High, Label(e.Item, e.Line!));
+                else Log.LogMessage(MessageImportance.High, StageProcess.Label(e.Item.Stage, e.Item.Name, e.Line!));
                 continue;
             }
             active--;
@@ -99,12 +99,7 @@ public sealed class RunStages : Microsoft.Build.Utilities.Task, ICancelableTask
             if (success)
             {
                 Log.LogMessage(MessageImportance.High, StageProcess.RanLine(e.Item.Stage, e.Item.Id, e.Seconds));
-                if (!NotRecorded.Contains(e.Item.Stage))
-                {
-                    string ranLog = ArtifactLayout.RanLog(Artifacts);
-                    Directory.CreateDirectory(Path.GetDirectoryName(ranLog)!);
-                    File.AppendAllText(ranLog, FormattableString.Invariant($"{e.Item.Stage} {e.Item.Id} ({e.Seconds:F1} s)\n"));
-                }
+                if (!NotRecorded.Contains(e.Item.Stage)) StageProcess.RecordRan(Artifacts, e.Item.Stage, e.Item.Id, e.Seconds);
                 ran.Add(new TaskItem($"{e.Item.Stage}/{e.Item.Id}"));
             }
             else
@@ -154,9 +149,6 @@ public sealed class RunStages : Microsoft.Build.Utilities.Task, ICancelableTask
         process.BeginErrorReadLine();
         Log.LogMessage(MessageImportance.Normal, $"stage {item.Stage} {item.Id}: started{(device is null ? "" : $" on CUDA device {device}")} ({threads} threads)");
     }
-
-    static string Label(PlanEntry item, string line) =>
-        line.StartsWith(item.Stage + " ", StringComparison.Ordinal) ? line : $"{item.Stage} {item.Name}: {line}";
 
     static PlanEntry ToEntry(ITaskItem i) => new(i.GetMetadata("Stage"), i.GetMetadata("Verb"), i.GetMetadata("Name"), i.GetMetadata("Id"),
         i.GetMetadata("Spec"), i.GetMetadata("OutputDir"), i.GetMetadata("Manifest"),
