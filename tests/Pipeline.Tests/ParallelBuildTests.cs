@@ -16,7 +16,7 @@ public sealed class ParallelBuildTests
     /// (a few seconds) that two trainings started together are seen to overlap even on a loaded machine.
     /// </summary>
     static readonly string EightSaes = MicroPipelines.ThreeSaes[..MicroPipelines.ThreeSaes.IndexOf("saes:", StringComparison.Ordinal)]
-        .Replace("training_tokens: 16384", "training_tokens: 81920") + """
+        .Replace("training_tokens: 16384", "training_tokens: 163840") + """
         saes:
           - name: relu
             sweep:
@@ -38,10 +38,11 @@ public sealed class ParallelBuildTests
         Assert.Equal(Results(serial.Artifacts), Results(parallel.Artifacts));
         Assert.Contains("Experiment: 18 of 18 items ran", two.Output);
 
-        // Side by side: two trainings overlapped in time, and an evaluation started before the last training ended.
+        // Side by side: two trainings overlapped in time. (That an evaluation may start while another SAE trains is
+        // ItemScheduleTests' to show: here an item's recorded span starts after its ~2 s of process start-up, longer
+        // than these trainings, so the order of spans across stages depends on the machine's load.)
         var trainings = Spans(parallel.Artifacts, "saes");
         Assert.Contains(trainings, a => trainings.Any(b => b != a && b.Start < a.End && a.Start < b.End));
-        Assert.Contains(Spans(parallel.Artifacts, "evals"), e => e.Start < trainings.Max(t => t.End));
 
         var again = parallel.Build("Experiment", "-p:Jobs=2");
         Assert.True(again.ExitCode == 0, again.Output);
