@@ -42,6 +42,10 @@ public sealed record PipelineConfig : IValidatedConfig
 
     public EvalsConfig Evals { get; init; } = new();
 
+    /// <summary>How <c>-p:Executor=slurm</c> submits items as batch jobs (resources per stage); not part of any result.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SlurmConfig? Slurm { get; init; }
+
     public void Validate(ConfigValidation v)
     {
         if ((Synthetic is null) == (Activations is null))

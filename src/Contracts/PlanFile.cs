@@ -13,8 +13,9 @@ namespace SaePipeline.Contracts;
 /// <param name="Name">The item's name in pipeline.yaml terms (an SAE's name, a data set's).</param>
 /// <param name="Id">The name plus 8 hex digits of its fingerprint: its folder's name.</param>
 /// <param name="Inputs">The spec file and the upstream manifests: the files whose timestamps decide whether it runs.</param>
+/// <param name="Sbatch">With <c>-p:Executor=slurm</c>: sbatch's resource options for its job (pipeline.yaml's <c>slurm:</c>).</param>
 public sealed record PlanEntry(string Stage, string Verb, string Name, string Id, string Spec, string OutputDir, string Manifest,
-                               IReadOnlyList<string> Inputs);
+                               IReadOnlyList<string> Inputs, IReadOnlyList<string>? Sbatch = null);
 
 /// <summary><c>.plan/plan.json</c>: the items of one plan, every item after the items it reads.</summary>
 public sealed record PlanFile(IReadOnlyList<PlanEntry> Items)

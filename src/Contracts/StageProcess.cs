@@ -29,6 +29,19 @@ public static class StageProcess
     public static string Label(string stage, string name, string line) =>
         line.StartsWith(stage + " ", StringComparison.Ordinal) ? line : $"{stage} {name}: {line}";
 
+    /// <summary>
+    /// The line an item's process ends with when it fetched the item's result from the shared cache (-p:Cache) instead
+    /// of computing it: <c>stage &lt;Target&gt; &lt;id&gt;: from cache (…)</c>. The tasks count such an item as fetched,
+    /// not as ran: it is not in ran.log, so the report does not list it as computed by this build.
+    /// </summary>
+    public static string FromCacheLine(string stage, string id, string detail) => $"stage {stage} {id}: from cache ({detail})";
+
+    public static bool IsFromCacheLine(string stage, string id, string line) =>
+        line.StartsWith($"stage {stage} {id}: from cache", StringComparison.Ordinal);
+
+    /// <summary>The exit code of <c>stages &lt;verb&gt; &lt;spec&gt; --cache … --cache-only</c> when the cache has no usable entry.</summary>
+    public const int NotInCacheExitCode = 3;
+
     /// <summary>The line for an item the build skipped, printed by the stage targets (build/Stages.targets).</summary>
     public static string UpToDateLine(string stage, string id) => $"stage {stage} {id}: up to date";
 }

@@ -27,6 +27,9 @@ public sealed class PipelineCommand : StagesTool
     /// <summary>-p:Wait: when another build holds the artifacts root, wait for it (default) or fail ("false").</summary>
     public string Wait { get; set; } = "";
 
+    /// <summary>-p:Cache, for push and pull.</summary>
+    public string Cache { get; set; } = "";
+
     volatile bool cancelled;
 
     /// <summary>With Command=plan: one item per stage item (<see cref="PlanEntry"/>), ItemSpec "Stage/Id", metadata Stage,
@@ -43,6 +46,7 @@ public sealed class PipelineCommand : StagesTool
         cl.AppendSwitchIfNotNull("--notes ", Notes);
         if (!string.IsNullOrWhiteSpace(Set)) cl.AppendSwitchIfNotNull("--set ", Set);
         if (!string.IsNullOrWhiteSpace(CodeSensitivity)) cl.AppendSwitchIfNotNull("--code-sensitivity ", CodeSensitivity);
+        if (!string.IsNullOrWhiteSpace(Cache)) cl.AppendSwitchIfNotNull("--cache ", Cache);
         foreach (var (name, value) in SplitOffSettings()) cl.AppendSwitchIfNotNull("--msbuild-global ", $"{name}={value}");
         foreach (var flag in Flags) cl.AppendSwitch(flag);
         return cl.ToString();
@@ -55,7 +59,7 @@ public sealed class PipelineCommand : StagesTool
     IEnumerable<(string, string)> SplitOffSettings()
     {
         if (BuildEngine is not IBuildEngine6 engine) yield break;
-        var own = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Set", "Pipeline", "Artifacts", "Notes", "Configuration", "Platform", "TorchBackend", "CodeSensitivity", "Wait", "Jobs", "Devices" };
+        var own = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "Set", "Pipeline", "Artifacts", "Notes", "Configuration", "Platform", "TorchBackend", "CodeSensitivity", "Wait", "Jobs", "Devices", "Cache", "Executor" };
         foreach (var kv in engine.GetGlobalProperties())
             if (!own.Contains(kv.Key) && !kv.Key.StartsWith("_", StringComparison.Ordinal)) yield return (kv.Key, kv.Value);
     }
@@ -67,7 +71,7 @@ public sealed class PipelineCommand : StagesTool
             Log.LogError(stale);
             return false;
         }
-        if (Command is "plan" or "prune" && !HoldArtifactsLock()) return false;
+        if (Command is "plan" or "prune" or "pull" && !HoldArtifactsLock()) return false;
         if (!base.Execute()) return false;
         if (Command != "plan") return true;
         Items = PlanFile.Read(ArtifactLayout.PlanFile(Artifacts)).Items.Select(ToItem).ToArray();
@@ -138,6 +142,7 @@ public sealed class PipelineCommand : StagesTool
         item.SetMetadata("OutputDir", e.OutputDir);
         item.SetMetadata("Manifest", e.Manifest);
         item.SetMetadata("Inputs", string.Join(";", e.Inputs));
+        item.SetMetadata("Sbatch", string.Join("\t", e.Sbatch ?? []));
         return item;
     }
 }

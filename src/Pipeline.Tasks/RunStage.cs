@@ -21,7 +21,15 @@ public sealed class RunStage : StagesTool
     /// <summary>False for the stage that consumes ran.log (Report), so its own run is not left for the next report.</summary>
     public bool RecordRun { get; set; } = true;
 
+    /// <summary>-p:Cache: the shared result cache (a folder or s3://bucket/prefix), or "" for none.</summary>
+    public string Cache { get; set; } = "";
+
     [Output] public ITaskItem? Ran { get; private set; }
+
+    /// <summary>The item, when its result was fetched from the cache instead of computed.</summary>
+    [Output] public ITaskItem? FromCache { get; private set; }
+
+    bool fetched;
 
     readonly Stopwatch clock = new();
 
@@ -34,10 +42,16 @@ public sealed class RunStage : StagesTool
         cl.AppendFileNameIfNotNull(StageProgram);
         cl.AppendSwitch(Item.GetMetadata("Verb"));
         cl.AppendFileNameIfNotNull(Item.GetMetadata("Spec"));
+        if (Cache.Length > 0) cl.AppendSwitchIfNotNull("--cache ", Cache);
         return cl.ToString();
     }
 
-    protected override string Label(string line) => StageProcess.Label(Stage, Item.GetMetadata("Name"), line);
+    protected override string Label(string line)
+    {
+        if (!StageProcess.IsFromCacheLine(Stage, Id, line)) return StageProcess.Label(Stage, Item.GetMetadata("Name"), line);
+        fetched = true;
+        return line;
+    }
 
     public override bool Execute()
     {
@@ -45,6 +59,11 @@ public sealed class RunStage : StagesTool
         bool ok = base.Execute();
         double seconds = clock.Elapsed.TotalSeconds;
         if (!ok) return false;
+        if (fetched)
+        {
+            FromCache = new TaskItem(Item.ItemSpec);
+            return true;
+        }
         Log.LogMessage(MessageImportance.High, StageProcess.RanLine(Stage, Id, seconds));
         if (RecordRun) StageProcess.RecordRan(Artifacts, Stage, Id, seconds);
         Ran = new TaskItem(Item.ItemSpec);

@@ -31,31 +31,49 @@ public sealed class RunStages : Microsoft.Build.Utilities.Task, ICancelableTask
     /// <summary>-p:Devices=0,1: the CUDA devices to hand out, one per running item.</summary>
     public string Devices { get; set; } = "";
 
+    /// <summary>-p:Cache: the shared result cache (a folder or s3://bucket/prefix), or "" for none.</summary>
+    public string Cache { get; set; } = "";
+
+    /// <summary>-p:Executor: local (child processes here) or slurm (one batch job per item, <see cref="SlurmJobs"/>).</summary>
+    public string Executor { get; set; } = "local";
+
     /// <summary>Stages whose runs are not appended to ran.log (the report, which consumes it).</summary>
     public string[] NotRecorded { get; set; } = [];
 
     [Output] public ITaskItem[] Ran { get; private set; } = [];
 
-    readonly ConcurrentDictionary<Process, byte> running = new();
+    /// <summary>The items whose results were fetched from the cache instead of computed.</summary>
+    [Output] public ITaskItem[] FromCache { get; private set; } = [];
+
+    readonly ConcurrentDictionary<ItemProcess, byte> running = new();
+    SlurmJobs? slurm;
     volatile bool cancelled;
 
     public void Cancel()
     {
         cancelled = true;
-        foreach (var p in running.Keys)
-            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        foreach (var p in running.Keys) p.Kill();
+        slurm?.CancelAll();
     }
 
-    sealed record Event(PlanEntry Item, string? Line, bool IsError, int? ExitCode, double Seconds, string? Device);
+    sealed record Event(PlanEntry Item, string? Line, bool IsError, int? ExitCode, double Seconds, string? Device, string? Failure = null);
 
     public override bool Execute()
     {
+        if (Executor is not ("local" or "slurm"))
+        {
+            Log.LogError(null, "SAE1006", null, "-p:Executor", 0, 0, 0, 0, $"-p:Executor must be local or slurm, got '{Executor}'");
+            return false;
+        }
+        if (Executor == "slurm") slurm = new SlurmJobs(StageProgram, Artifacts, Cache);
         var entries = Items.Select(ToEntry).ToList();
         var schedule = new ItemSchedule(entries);
         var freeDevices = new Queue<string>(Devices.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         int slots = freeDevices.Count > 0 ? Math.Min(Jobs, freeDevices.Count) : Jobs;
         var events = new BlockingCollection<Event>();
         var ran = new List<ITaskItem>();
+        var fetched = new List<ITaskItem>();
+        var cached = new HashSet<PlanEntry>();
         bool ok = true;
         int active = 0;
 
@@ -90,6 +108,11 @@ public sealed class RunStages : Microsoft.Build.Utilities.Task, ICancelableTask
             if (e.ExitCode is null)
             {
                 if (e.IsError) Log.LogMessageFromText(e.Line!, MessageImportance.High);
+                else if (StageProcess.IsFromCacheLine(e.Item.Stage, e.Item.Id, e.Line!))
+                {
+                    cached.Add(e.Item);
+                    Log.LogMessage(MessageImportance.High, e.Line!);
+                }
                 else Log.LogMessage(MessageImportance.High, StageProcess.Label(e.Item.Stage, e.Item.Name, e.Line!));
                 continue;
             }
@@ -97,7 +120,8 @@ public sealed class RunStages : Microsoft.Build.Utilities.Task, ICancelableTask
             if (e.Device is not null) freeDevices.Enqueue(e.Device);
             bool success = e.ExitCode == 0 && !cancelled;
             schedule.Finish(e.Item, success);
-            if (success)
+            if (success && cached.Contains(e.Item)) fetched.Add(new TaskItem($"{e.Item.Stage}/{e.Item.Id}"));
+            else if (success)
             {
                 Log.LogMessage(MessageImportance.High, StageProcess.RanLine(e.Item.Stage, e.Item.Id, e.Seconds));
                 if (!NotRecorded.Contains(e.Item.Stage)) StageProcess.RecordRan(Artifacts, e.Item.Stage, e.Item.Id, e.Seconds);
@@ -105,57 +129,39 @@ public sealed class RunStages : Microsoft.Build.Utilities.Task, ICancelableTask
             }
             else
             {
-                Log.LogError($"stage {e.Item.Stage} {e.Item.Id}: failed after {e.Seconds:F1} s (exit code {e.ExitCode}); its result was not kept");
+                Log.LogError($"stage {e.Item.Stage} {e.Item.Id}: failed after {e.Seconds:F1} s ({e.Failure ?? $"exit code {e.ExitCode}"}); its result was not kept");
                 ok = false;   // like a serial build: start nothing new, let what runs finish
             }
         }
         foreach (var blocked in schedule.Blocked)
             Log.LogMessage(MessageImportance.High, $"stage {blocked.Stage} {blocked.Id}: not run, an item it reads failed");
         Ran = [.. ran];
+        FromCache = [.. fetched];
         if (cancelled) Log.LogError("the build was cancelled; the items that were running were stopped and none of them was kept");
         return ok && !cancelled && !Log.HasLoggedErrors;
     }
 
     void Launch(PlanEntry item, string? device, BlockingCollection<Event> events)
     {
-        var start = new ProcessStartInfo(StagesTool.DotnetHost(), [StageProgram, item.Verb, item.Spec])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        if (Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is null) start.Environment["GLIBC_TUNABLES"] = StageProcess.GlibcTunables;
-        // Two items share the cores, each with the threads a serial build gives it (see above). libtorch's OpenMP
-        // threads spin while they wait for work by default, which with more threads than cores burns the other item's
-        // time (an 8-SAE sweep at Jobs=2 on 2 cores took 2.2× as long as Jobs=1); passive waiting yields instead.
-        // How threads wait changes no result.
-        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null) start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
-        if (device is not null) start.Environment["CUDA_VISIBLE_DEVICES"] = device;
         var clock = Stopwatch.StartNew();
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        // The item is over when the process has exited and both its streams have ended, in whatever order they come.
-        int open = 3;
-        void Closed()
+        void Line(string line) => events.Add(new Event(item, line, StagesTool.IsCanonical(line), null, 0, null));
+        if (slurm is not null)
         {
-            if (Interlocked.Decrement(ref open) != 0) return;
-            running.TryRemove(process, out _);
-            events.Add(new Event(item, null, false, process.ExitCode, clock.Elapsed.TotalSeconds, device));
-            process.Dispose();
+            slurm.Start(item, Line, (code, why) => events.Add(new Event(item, null, false, code, clock.Elapsed.TotalSeconds, device, why)));
+            return;
         }
-        void Line(string? line)
+        ItemProcess? process = null;
+        process = ItemProcess.Start(StageProgram, item, Cache.Length > 0 ? ["--cache", Cache] : [], device, Line, code =>
         {
-            if (line is null) Closed();
-            else events.Add(new Event(item, line, StagesTool.IsCanonical(line), null, 0, null));
-        }
-        process.OutputDataReceived += (_, a) => Line(a.Data);
-        process.ErrorDataReceived += (_, a) => Line(a.Data);
-        process.Exited += (_, _) => Closed();
-        process.Start();
+            if (process is not null) running.TryRemove(process, out _);
+            events.Add(new Event(item, null, false, code, clock.Elapsed.TotalSeconds, device));
+        });
         running[process] = 0;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         Log.LogMessage(MessageImportance.Normal, $"stage {item.Stage} {item.Id}: started{(device is null ? "" : $" on CUDA device {device}")}");
     }
 
     static PlanEntry ToEntry(ITaskItem i) => new(i.GetMetadata("Stage"), i.GetMetadata("Verb"), i.GetMetadata("Name"), i.GetMetadata("Id"),
         i.GetMetadata("Spec"), i.GetMetadata("OutputDir"), i.GetMetadata("Manifest"),
-        i.GetMetadata("Inputs").Split(';', StringSplitOptions.RemoveEmptyEntries));
+        i.GetMetadata("Inputs").Split(';', StringSplitOptions.RemoveEmptyEntries),
+        i.GetMetadata("Sbatch").Split('\t', StringSplitOptions.RemoveEmptyEntries));
 }

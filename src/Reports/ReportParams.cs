@@ -7,11 +7,8 @@ public sealed record ReportParams
 {
     public required string Experiment { get; init; }
 
-    /// <summary>The pipeline file, as the user named it (shown in notes.txt).</summary>
+    /// <summary>The pipeline file's name (summary.md shows it; where it lives is <see cref="ReportLocal"/>'s).</summary>
     public required string PipelineFile { get; init; }
-
-    /// <summary>notes.txt: the experiment log this build appends to; lives beside the pipeline file, outside artifacts.</summary>
-    public required string NotesFile { get; init; }
 
     /// <summary>The -p:Set overrides of this build, shown in notes.txt so the entry says how to reproduce it.</summary>
     public required IReadOnlyList<string> Overrides { get; init; }
@@ -22,3 +19,11 @@ public sealed record ReportParams
     /// <summary>The resolved config (overrides applied), kept so the next report can say what changed.</summary>
     public required JsonObject Config { get; init; }
 }
+
+/// <summary>
+/// The report's local settings (the spec's <c>local</c>, outside its fingerprint): where this clone's pipeline file and
+/// experiment log are. A report fetched from the shared cache was made in another clone, whose paths these are not.
+/// </summary>
+/// <param name="PipelineFile">The pipeline file, absolute (shown in notes.txt).</param>
+/// <param name="NotesFile">notes.txt: the experiment log this build appends to; beside the pipeline file, outside artifacts.</param>
+public sealed record ReportLocal(string PipelineFile, string NotesFile);

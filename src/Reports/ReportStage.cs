@@ -21,6 +21,7 @@ public static class ReportStage
     public static void Run(StageContext context)
     {
         var p = context.Params<ReportParams>();
+        var local = context.Local<ReportLocal>();
         bool synthetic = p.Saes.All(name => context.Has(InputRole.ResultOf(EvalTypes.SyntheticRecovery, name)));
         var summary = new StringBuilder();
         string table;
@@ -116,8 +117,8 @@ public static class ReportStage
         if (changes.Count > 0 || ran.Count > 0)
         {
             string key = Hashing.Sha256Hex($"{previous?.StartedUtc:O}→{context.Spec.Fingerprint}")[..16];
-            bool appended = NotesLog.Append(p.NotesFile, key, NotesEntry(p, changes, ran, table, comparison));
-            context.Log($"summary in {summaryPath}; {(appended ? "entry appended to" : "entry already in")} {p.NotesFile}");
+            bool appended = NotesLog.Append(local.NotesFile, key, NotesEntry(p, local, changes, ran, table, comparison));
+            context.Log($"summary in {summaryPath}; {(appended ? "entry appended to" : "entry already in")} {local.NotesFile}");
         }
         else context.Log($"summary in {summaryPath}; no result changed, so no notes entry");
         if (File.Exists(ranLog)) File.Delete(ranLog);
@@ -179,11 +180,11 @@ public static class ReportStage
 
     static string? Description(ReportParams p) => p.Config["description"] is JsonValue d && d.GetValue<string>() is { Length: > 0 } s ? s : null;
 
-    internal static string NotesEntry(ReportParams p, IReadOnlyList<string> changes, IReadOnlyList<string> ran, string table, string comparison)
+    internal static string NotesEntry(ReportParams p, ReportLocal local, IReadOnlyList<string> changes, IReadOnlyList<string> ran, string table, string comparison)
     {
         var text = new StringBuilder()
             .AppendLine($"## {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC · {p.Experiment}")
-            .AppendLine($"pipeline: {p.PipelineFile}{(p.Overrides.Count > 0 ? $" -p:Set=\"{string.Join(";", p.Overrides)}\"" : "")}")
+            .AppendLine($"pipeline: {local.PipelineFile}{(p.Overrides.Count > 0 ? $" -p:Set=\"{string.Join(";", p.Overrides)}\"" : "")}")
             .AppendLine($"changed: {(changes.Count == 0 ? "no config change (code or upstream results changed)" : string.Join("; ", changes))}")
             .AppendLine($"ran: {(ran.Count == 0 ? "" : string.Join(", ", ran) + ", ")}Report")
             .AppendLine();

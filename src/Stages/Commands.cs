@@ -19,12 +19,14 @@ public static class Commands
     /// <summary>The usage text; the stage commands come from <see cref="StageTable"/>.</summary>
     public static string Usage => $"""
         usage:
-          stages <stage> <spec.json>        run one stage item; the stages:
+          stages <stage> <spec.json> [--cache <folder|s3://bucket/prefix> [--cache-only]]   run one stage item (fetch it from the cache, or compute and publish it); the stages:
         {string.Join("\n", StageTable.All.Select(k => $"    {k.Verb,-25} {k.Target}: {k.Summary}"))}
           stages plan   --pipeline <yaml> [options]                       validate, write specs and .plan/plan.json
           stages status --pipeline <yaml> [options] [--fail-if-stale]     what the next build would run, and why
           stages dag    --pipeline <yaml> [options] [--dot]               the stage graph
           stages prune  --pipeline <yaml> [options] [--dry-run]           delete results the plan no longer uses
+          stages push   --pipeline <yaml> [options] --cache <folder|s3://…>   publish the plan's finished results to the shared cache
+          stages pull   --pipeline <yaml> [options] --cache <folder|s3://…>   fetch the plan's results this artifacts root lacks
           stages msbuild-targets <file>     write the stage targets (build/Stages.targets) from the stage table
           stages bench  [sae] [--architecture A|all] [--d-in N] [--d-sae N] [--batch N] [--k N] [--dtype float32|bfloat16] [--steps N] [--rounds N] [--device D]   SAE step vs raw matmul rate
           stages bench  lm [--batch N] [--context N] [--layer L] [--rounds N] [--device D]   LM forward tokens/s, fp32 and bf16
@@ -39,7 +41,7 @@ public static class Commands
           --code-sensitivity stage|program   what of the code an item's fingerprint covers (default: stage)
         """;
 
-    static readonly HashSet<string> Flags = ["fail-if-stale", "dot", "dry-run"];
+    static readonly HashSet<string> Flags = ["fail-if-stale", "dot", "dry-run", "cache-only"];
 
     public static int Run(string command, string[] args)
     {
@@ -50,6 +52,7 @@ public static class Commands
             case "status": return StatusCommand(cl);
             case "dag": return DagCommand(cl);
             case "prune": return PruneCommand(cl);
+            case "push" or "pull": return SyncCommand(command, cl);
             case "bench": return cl.Positional switch
             {
                 ["lm"] => LanguageModelBench.Run(cl),
@@ -64,10 +67,20 @@ public static class Commands
         var stage = StageTable.ByVerb(command)
                     ?? throw new PipelineException($"unknown command '{command}'; the commands are plan, status, dag, prune, bench, forward, tokenize, " +
                                                    $"msbuild-targets and the stages {string.Join(", ", StageTable.All.Select(k => k.Verb))} (stages --help)", "stages");
-        if (cl.Positional.Count != 1) throw new PipelineException($"usage: stages {command} <spec.json>", "stages");
+        if (cl.Positional.Count != 1) throw new PipelineException($"usage: stages {command} <spec.json> [--cache <folder|s3://bucket/prefix> [--cache-only]]", "stages");
+        if (cl.Get("cache") is { Length: > 0 } cache) return CachedRun.Run(stage, cl.Positional[0], cache, cl.Flag("cache-only"));
         using var context = StageContext.Open(cl.Positional[0], stage.Target, stage.EntryAssembly);
         stage.Run(context);
         return 0;
+    }
+
+    static int SyncCommand(string command, CommandLine cl)
+    {
+        var o = Options(cl);
+        string location = cl.Get("cache") is { Length: > 0 } c ? c
+            : throw new PipelineException($"-t:{(command == "push" ? "Push" : "Pull")} needs the cache: -p:Cache=<folder> or -p:Cache=s3://bucket/prefix", "-p:Cache");
+        var plan = LoadPlan(o);
+        return command == "push" ? CacheSync.Push(plan, o.ArtifactsRoot, location) : CacheSync.Pull(plan, o.ArtifactsRoot, location);
     }
 
     /// <summary>The options every planning command shares, with their defaults resolved.</summary>

@@ -23,11 +23,13 @@ public static class StageTargets
                 do not edit. Imported by build/Pipeline.targets, which defines _PipelinePlan, RunStage and the properties used here.
 
                 Each stage: a public target that depends on the stages it reads and on its private _<Stage>Items target, then
-                prints "stage <Target> <id>: up to date" for the items MSBuild skipped (RunStage prints "ran in" for the others).
+                prints "stage <Target> <id>: up to date" for the items MSBuild skipped (RunStage prints "ran in" for the others,
+                or the stage program "from cache" for those it fetched from -p:Cache).
                 _<Stage>Items is batched per item (%(…Manifest) differs per item) and skipped when the manifest is newer than
                 every input. Task outputs are not inferred for skipped batches, so _StageRan holds only what really ran.
                 With -p:Jobs=N (N > 1) the public target instead runs _<Stage>Parallel: RunStages takes the items of the
-                stage and of every stage it reads, and runs each, up to N at a time, once what it reads is done.
+                stage and of every stage it reads, and runs each, up to N at a time, once what it reads is done; so does
+                -p:Executor=slurm, with one batch job per item.
               -->
 
               <!-- The plan's items, by stage. -->
@@ -64,14 +66,15 @@ public static class StageTargets
                   <Target Name="{s.Target}" DependsOnTargets="$(_{s.Target}DependsOn)">
                     <ItemGroup Condition="'$(_PipelineParallel)' != 'true'">
                       <_UpToDate Remove="@(_UpToDate)" />
-                      <_UpToDate Include="@(_{s.Target}Item)" Exclude="@(_StageRan)" />
+                      <_UpToDate Include="@(_{s.Target}Item)" Exclude="@(_StageRan);@(_StageFromCache)" />
                     </ItemGroup>
                     <Message Importance="high" Text="{upToDate}" Condition="'$(_PipelineParallel)' != 'true' and '@(_UpToDate)' != ''" />
                   </Target>
                   <Target Name="_{s.Target}Items" DependsOnTargets="{reads}"
                           Inputs="%(_{s.Target}Item.Inputs)" Outputs="%(_{s.Target}Item.Manifest)">
-                    <RunStage StageProgram="$(StageProgram)" Item="@(_{s.Target}Item)" Artifacts="$(_ArtifactsDir)" RecordRun="{(s.SummarisesBuild ? "false" : "true")}">
+                    <RunStage StageProgram="$(StageProgram)" Item="@(_{s.Target}Item)" Artifacts="$(_ArtifactsDir)" RecordRun="{(s.SummarisesBuild ? "false" : "true")}" Cache="$(_PipelineCache)">
                       <Output TaskParameter="Ran" ItemName="_StageRan" />
+                      <Output TaskParameter="FromCache" ItemName="_StageFromCache" />
                     </RunStage>
                   </Target>
                   <Target Name="_{s.Target}Parallel" DependsOnTargets="_PipelineItemsByStage">
@@ -79,8 +82,10 @@ public static class StageTargets
                       <_ParallelItem Remove="@(_ParallelItem)" />
                       <_ParallelItem Include="@(_PipelineItem)" Condition="{closure}" />
                     </ItemGroup>
-                    <RunStages StageProgram="$(StageProgram)" Items="@(_ParallelItem)" Artifacts="$(_ArtifactsDir)" Jobs="$(Jobs)" Devices="$(Devices)" NotRecorded="{notRecorded}">
+                    <RunStages StageProgram="$(StageProgram)" Items="@(_ParallelItem)" Artifacts="$(_ArtifactsDir)" Jobs="$(Jobs)" Devices="$(Devices)" NotRecorded="{notRecorded}"
+                                 Cache="$(_PipelineCache)" Executor="$(Executor)">
                       <Output TaskParameter="Ran" ItemName="_StageRan" />
+                      <Output TaskParameter="FromCache" ItemName="_StageFromCache" />
                     </RunStages>
                   </Target>
 

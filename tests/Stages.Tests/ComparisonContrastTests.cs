@@ -112,7 +112,7 @@ public sealed class ComparisonContrastTests
         var (_, rows) = Planted();
         var p = new ReportParams
         {
-            Experiment = "causal-vs-topk", PipelineFile = "pipeline.yaml", NotesFile = "notes.txt", Overrides = [],
+            Experiment = "causal-vs-topk", PipelineFile = "pipeline.yaml", Overrides = [],
             Saes = rows.Select(r => r.Sae).ToList(),
             Config = new JsonObject
             {
@@ -124,7 +124,7 @@ public sealed class ComparisonContrastTests
         var (summary, notes) = ReportStage.Comparison(p, rows);
         Assert.True(summary.IndexOf("## Across training seeds", StringComparison.Ordinal) < summary.IndexOf("## Objective vs baseline", StringComparison.Ordinal));
         Assert.Contains("## Objective vs baseline\n\n| objective group |", summary);
-        string entry = ReportStage.NotesEntry(p, [], [], TrainingTable.Markdown(rows), notes);
+        string entry = ReportStage.NotesEntry(p, new ReportLocal("/home/me/exp/pipeline.yaml", "/home/me/exp/notes.txt"), [], [], TrainingTable.Markdown(rows), notes);
         Assert.DoesNotContain("\n## ", entry);   // "## " starts an entry in notes.txt
         int[] order =
         [

@@ -67,6 +67,18 @@ public sealed class ArtifactWriter : IDisposable
         return manifest;
     }
 
+    /// <summary>
+    /// Swaps in a folder whose files and manifest.json were copied in whole from elsewhere (the shared result cache)
+    /// and checked against that manifest: the result is the one that was made there, timings included.
+    /// </summary>
+    public void CommitAsIs()
+    {
+        if (!File.Exists(Path.Combine(Dir, Manifest.FileName)))
+            throw new InvalidOperationException($"{Dir} has no {Manifest.FileName} to commit");
+        Swap();
+        committed = true;
+    }
+
     void Swap()
     {
         string? old = null;

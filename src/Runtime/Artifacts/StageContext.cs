@@ -52,6 +52,9 @@ public sealed class StageContext : IDisposable
 
     public T Params<T>() => Spec.ReadParams<T>();
 
+    /// <summary>The spec's local settings (<see cref="StageSpec.Local"/>): paths of this clone, outside the fingerprint.</summary>
+    public T Local<T>() => Spec.ReadLocal<T>();
+
     /// <summary>
     /// The folder of an upstream item, after checking that its manifest is valid, lists files of the right sizes (and
     /// hashes, for inputs small enough to hash quickly), and belongs to the fingerprint this spec was planned with.

@@ -28,6 +28,13 @@ public sealed record StageSpec
 
     public required JsonObject Params { get; init; }
 
+    /// <summary>
+    /// Where this clone keeps things outside the artifacts root (the report's notes.txt): says where, not what, so it
+    /// is not part of the fingerprint, and a result fetched from the shared cache into another clone is the same result.
+    /// Null for stages that need nothing of the kind.
+    /// </summary>
+    public JsonObject? Local { get; init; }
+
     public static (StageSpec Spec, string ArtifactsRoot) Load(string specPath)
     {
         var full = Path.GetFullPath(specPath);
@@ -37,6 +44,9 @@ public sealed record StageSpec
     }
 
     public T ReadParams<T>() => Json.Deserialize<T>(Params, $"params of {Stage} {Id}");
+
+    public T ReadLocal<T>() => Json.Deserialize<T>(Local ?? throw new PipelineException($"the spec of {Stage} {Id} has no local settings; run the build again", Id),
+                                                   $"local settings of {Stage} {Id}");
 }
 
 /// <summary>An upstream item as a spec sees it: where its folder is and what it was when this spec was planned.</summary>

@@ -174,14 +174,14 @@ public static class PipelinePlanner
         var report = new ReportParams
         {
             Experiment = c.Name,
-            PipelineFile = loaded.Path,
-            NotesFile = notesFile,
+            PipelineFile = Path.GetFileName(loaded.Path),
             Overrides = loaded.Overrides,
             Saes = c.Saes.Select(s => s.Name).ToList(),
-            Config = (JsonObject)Json.ToNode(c),
+            Config = (JsonObject)Json.ToNode(c with { Slurm = null }),
         };
-        // The report is named by its experiment, so experiments sharing an artifacts root keep their own reports.
-        b.Add(StageTable.Report, c.Name, report, reportInputs);
+        // The report is named by its experiment, so experiments sharing an artifacts root keep their own reports. Where
+        // this clone's files are is local: a report fetched from the shared cache into another clone is the same report.
+        b.Add(StageTable.Report, c.Name, report, reportInputs, new ReportLocal(loaded.Path, notesFile));
         return new PipelinePlan(loaded, b.Items);
     }
 

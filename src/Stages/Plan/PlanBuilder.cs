@@ -13,7 +13,8 @@ public sealed class PlanBuilder(CodeSensitivity sensitivity)
 
     public IReadOnlyList<PlanItem> Items => items;
 
-    public PlanItem Add<TParams>(StageKind<TParams> stage, string name, TParams parameters, Dictionary<InputRole, PlanItem> inputs)
+    /// <param name="local">Paths of this clone the stage needs (the report's notes file): in the spec, not in the fingerprint.</param>
+    public PlanItem Add<TParams>(StageKind<TParams> stage, string name, TParams parameters, Dictionary<InputRole, PlanItem> inputs, object? local = null)
     {
         foreach (var (role, input) in inputs)
             if (!stage.Inputs.Any(slot => slot.Matches(role) && slot.From == input.Kind))
@@ -24,7 +25,7 @@ public sealed class PlanBuilder(CodeSensitivity sensitivity)
         var item = new PlanItem
         {
             Kind = stage, Name = name, Id = $"{name}-{fingerprint[..8]}", Fingerprint = fingerprint,
-            Params = node, Inputs = inputs, Code = code,
+            Params = node, Inputs = inputs, Code = code, Local = local is null ? null : (System.Text.Json.Nodes.JsonObject)Json.ToNode(local),
         };
         items.Add(item);
         return item;

@@ -18,6 +18,9 @@ public sealed record PlanItem
     public required JsonObject Params { get; init; }
     public required IReadOnlyDictionary<InputRole, PlanItem> Inputs { get; init; }
 
+    /// <summary>Paths of this clone the stage needs besides its params (<see cref="StageSpec.Local"/>); not fingerprinted.</summary>
+    public JsonObject? Local { get; init; }
+
     /// <summary>The code that makes it: the assemblies its stage can load.</summary>
     public required CodeIdentity Code { get; init; }
 
@@ -38,6 +41,7 @@ public sealed record PlanItem
         Output = Output,
         Inputs = Inputs.ToDictionary(kv => kv.Key.Name, kv => new SpecInput(kv.Value.Kind.Target, kv.Value.Id, kv.Value.Fingerprint, kv.Value.Output)),
         Params = (JsonObject)Params.DeepClone(),
+        Local = (JsonObject?)Local?.DeepClone(),
     };
 
     public override string ToString() => $"{Kind.Target} {Id}";

@@ -20,7 +20,8 @@ public static class PlanWriter
                 KeepUpToDateResultUpToDate(spec, manifest, item.Fingerprint);
             // An item's code is in its fingerprint, hence in its id: the stage program is not an input of any target.
             entries.Add(new PlanEntry(item.Kind.Target, item.Kind.Verb, item.Name, item.Id, spec, item.OutputDir(root), manifest,
-                [spec, .. item.Inputs.Values.Select(i => i.ManifestPath(root)).Distinct()]));
+                [spec, .. item.Inputs.Values.Select(i => i.ManifestPath(root)).Distinct()],
+                plan.Config.Config.Slurm?.For(item.Kind.Target).SbatchArguments().ToList() ?? []));
             if (item.Kind.LinksCurrent && File.Exists(manifest))
                 CurrentLink.Point(CurrentLink.PathOf(item.OutputDir(root), item.Name), item.OutputDir(root));
         }
