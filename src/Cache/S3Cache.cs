@@ -36,7 +36,7 @@ public sealed class S3Cache : ResultCache
         int slash = rest.IndexOf('/');
         string bucket = slash < 0 ? rest : rest[..slash], prefix = slash < 0 ? "" : rest[(slash + 1)..].Trim('/');
         if (bucket.Length == 0)
-            throw new Runtime.PipelineException($"'{location}' names no bucket; write the cache as s3://bucket or s3://bucket/prefix", "-p:Cache");
+            throw new Runtime.PipelineException($"'{location}' names no bucket; write the cache as s3://bucket or s3://bucket/prefix", "-p:Cache") { Code = "SAE1003" };
         var config = new AmazonS3Config
         {
             // The SDK's default CRC checksums with chunked trailers are not spoken by every S3-compatible store; the

@@ -78,7 +78,10 @@ public static class Commands
     {
         var o = Options(cl);
         string location = cl.Get("cache") is { Length: > 0 } c ? c
-            : throw new PipelineException($"-t:{(command == "push" ? "Push" : "Pull")} needs the cache: -p:Cache=<folder> or -p:Cache=s3://bucket/prefix", "-p:Cache");
+            : throw new PipelineException($"-t:{(command == "push" ? "Push" : "Pull")} needs the cache: -p:Cache=<folder> or -p:Cache=s3://bucket/prefix", "-p:Cache")
+            {
+                Code = Config.ConfigCodes.MissingRequired,
+            };
         var plan = LoadPlan(o);
         return command == "push" ? CacheSync.Push(plan, o.ArtifactsRoot, location) : CacheSync.Pull(plan, o.ArtifactsRoot, location);
     }

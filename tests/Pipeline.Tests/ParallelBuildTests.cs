@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 
 namespace SaePipeline.PipelineTests;
@@ -35,7 +34,7 @@ public sealed class ParallelBuildTests
 
         Assert.Equal(18, two.Ran.Count);   // cache, 8 × (train, evaluate), report
         Assert.Equal(one.RanIdsButReport, two.RanIdsButReport);
-        Assert.Equal(Results(serial.Artifacts), Results(parallel.Artifacts));
+        Assert.Equal(ResultFiles.Of(serial.Artifacts), ResultFiles.Of(parallel.Artifacts));
         Assert.Contains("Experiment: 18 of 18 items ran", two.Output);
 
         // Side by side: two trainings overlapped in time. (That an evaluation may start while another SAE trains is
@@ -59,21 +58,6 @@ public sealed class ParallelBuildTests
         Assert.Contains("error SAE1006: -p:Jobs must be a whole number of items to run at once (1, 2, …), got 'two'", build.Output);
         Assert.Empty(build.Ran);
     }
-
-    /// <summary>Every result file by path (ids included) and content, without the fields that record wall-clock time.</summary>
-    static List<string> Results(string artifacts) =>
-        new[] { "activations", "saes", "evals" }
-            .SelectMany(stage => Directory.EnumerateFiles(Path.Combine(artifacts, stage), "*", SearchOption.AllDirectories))
-            .Where(f => Path.GetFileName(f) != "manifest.json")   // it records when and how long
-            .Select(f => $"{Path.GetRelativePath(artifacts, f)} {Content(f)}")
-            .Order(StringComparer.Ordinal).ToList();
-
-    static string Content(string file) => Path.GetFileName(file) switch
-    {
-        "training_log.csv" => string.Join("\n", File.ReadAllLines(file).Select(l => l[..l.LastIndexOf(',')])),   // last column: seconds
-        var name when name.EndsWith("_eval_results.json", StringComparison.Ordinal) => JsonNode.Parse(File.ReadAllText(file))!["eval_result_metrics"]!.ToJsonString(),
-        _ => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file))),
-    };
 
     static List<(DateTimeOffset Start, DateTimeOffset End)> Spans(string artifacts, string stage) =>
         Directory.EnumerateFiles(Path.Combine(artifacts, stage), "manifest.json", SearchOption.AllDirectories)

@@ -5,15 +5,12 @@ using System.Text.RegularExpressions;
 namespace SaePipeline.PipelineTests;
 
 /// <summary>What one `dotnet build` printed: exit code, output, and the stage summary lines.</summary>
-public sealed record BuildResult(int ExitCode, string Output, IReadOnlyList<string> Ran, IReadOnlyList<string> UpToDate)
+public sealed record BuildResult(int ExitCode, string Output, IReadOnlyList<string> Ran, IReadOnlyList<string> UpToDate, IReadOnlyList<string> FromCache)
 {
     /// <summary>Ran items as "Stage/name" (ids carry a hash; names are what a test knows).</summary>
     public IEnumerable<string> RanNames => Ran.Select(Workspace.StageAndName).Order();
 
-    /// <summary>
-    /// Ran items by id, the report left out: the same config planned in two workspaces gives every item the same id
-    /// but the report, whose params name its own workspace's pipeline file and notes.
-    /// </summary>
+    /// <summary>Ran items by id, the report left out (its summary records when it was made).</summary>
     public IEnumerable<string> RanIdsButReport => Ran.Where(i => !i.StartsWith("Report/", StringComparison.Ordinal)).Order();
 }
 
@@ -104,13 +101,14 @@ public sealed partial class Workspace : IDisposable
         string text = output.ToString();
         var ran = Summary().Matches(text).Where(m => m.Groups[3].Value == "ran in").Select(m => $"{m.Groups[1].Value}/{m.Groups[2].Value}").ToList();
         var upToDate = Summary().Matches(text).Where(m => m.Groups[3].Value == "up to date").Select(m => $"{m.Groups[1].Value}/{m.Groups[2].Value}").ToList();
-        return new BuildResult(process.ExitCode, text, ran, upToDate);
+        var fromCache = Summary().Matches(text).Where(m => m.Groups[3].Value == "from cache").Select(m => $"{m.Groups[1].Value}/{m.Groups[2].Value}").ToList();
+        return new BuildResult(process.ExitCode, text, ran, upToDate, fromCache);
     }
 
     /// <summary>"TrainSae/relu-a-1a2b3c4d" → "TrainSae/relu-a"; the report, whose id is the experiment's name, is "Report/report".</summary>
     public static string StageAndName(string item) => item.StartsWith("Report/", StringComparison.Ordinal) ? "Report/report" : HashSuffix().Replace(item, "");
 
-    [GeneratedRegex(@"^\s*stage (\w+) (\S+): (ran in|up to date|failed)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*stage (\w+) (\S+): (ran in|up to date|failed|from cache)", RegexOptions.Multiline)]
     private static partial Regex Summary();
 
     [GeneratedRegex(@"-[0-9a-f]{8}$")]
@@ -165,6 +163,14 @@ public sealed class RunningBuild : IDisposable
             Assert.True(DateTime.UtcNow < deadline, $"5 minutes passed before {what}");
             Thread.Sleep(5);
         }
+    }
+
+    /// <summary>Waits (at most 10 minutes) for the build to end by itself and returns its exit code and output.</summary>
+    public (int ExitCode, string Output) Wait()
+    {
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10))) process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        return (process.ExitCode, Output);
     }
 
     /// <summary>Kills the build's whole process tree and waits until no process names the workspace (at most 30 s).</summary>

@@ -22,14 +22,31 @@ public sealed class PlanTests
             l1_coefficient: 0.02
         """;
 
-    /// <summary>Plans from a fixed folder: the report's spec holds the pipeline file's path, so it must not vary here.</summary>
     static readonly TempDir Folder = new();
 
-    static Dictionary<string, PlanItem> Plan(string yaml, params string[] overrides)
+    static Dictionary<string, PlanItem> Plan(string yaml, params string[] overrides) => PlanIn(Folder, "/tmp/notes.txt", yaml, overrides);
+
+    static Dictionary<string, PlanItem> PlanIn(TempDir dir, string notes, string yaml, params string[] overrides)
     {
-        var dir = Folder;
         var loaded = PipelineConfigLoader.Load(dir.File("pipeline.yaml", yaml), overrides);
-        return PipelinePlanner.Build(loaded, "/tmp/notes.txt").Items.ToDictionary(i => $"{i.Kind.Target}/{i.Name}");
+        return PipelinePlanner.Build(loaded, notes).Items.ToDictionary(i => $"{i.Kind.Target}/{i.Name}");
+    }
+
+    /// <summary>
+    /// The shared cache (issue 20) finds a result by fingerprint, so a second clone elsewhere must plan the same ones:
+    /// where the pipeline file and notes.txt are is the report's local setting, outside its fingerprint. Nor does
+    /// where items run (the slurm section) change any.
+    /// </summary>
+    [Fact]
+    public void WhereTheCloneLivesAndWhereItemsRunChangeNoFingerprint()
+    {
+        using var other = new TempDir();
+        var here = Plan(Yaml);
+        var there = PlanIn(other, Path.Combine(other.Path, "notes.txt"), Yaml + "\nslurm:\n  partition: gpu\n  stages:\n    TrainSae: {gres: \"gpu:1\", time: \"04:00:00\"}\n");
+        Assert.Equal(here.Keys, there.Keys);
+        Assert.Empty(Changed(here, there));
+        Assert.Equal(Path.Combine(other.Path, "notes.txt"), there["Report/p"].ToSpec().Local!["notes_file"]!.GetValue<string>());
+        Assert.Equal("pipeline.yaml", there["Report/p"].Params["pipeline_file"]!.GetValue<string>());
     }
 
     static IEnumerable<string> Changed(Dictionary<string, PlanItem> before, Dictionary<string, PlanItem> after) =>

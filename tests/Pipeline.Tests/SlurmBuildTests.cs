@@ -1,0 +1,82 @@
+using System.Diagnostics;
+
+namespace SaePipeline.PipelineTests;
+
+/// <summary>
+/// -p:Executor=slurm (issue 20) against a real Slurm: the one-node cluster .ci/slurm-up.sh starts on this machine.
+/// Each item is a batch job; the results must be a local build's, and a job Slurm ends early fails its item with the
+/// job's id, state and log. Skipped where no cluster answers, except in CI, which must have one.
+/// </summary>
+[Collection(BuildCollection.Name)]
+public sealed class SlurmBuildTests
+{
+    static void RequireCluster()
+    {
+        bool up = Run("sinfo", "-h -o %T") is { Code: 0 } s && s.Output.Split('\n').Any(l => l.Trim() is "idle" or "mixed" or "allocated");
+        if (!up && Environment.GetEnvironmentVariable("CI") == "true")
+            Assert.Fail("no Slurm cluster answers sinfo; .ci/run starts one with .ci/slurm-up.sh");
+        Skip.IfNot(up, "no Slurm cluster answers sinfo (start one with: sudo bash .ci/slurm-up.sh)");
+    }
+
+    static (int Code, string Output) Run(string program, string arguments)
+    {
+        try
+        {
+            using var p = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            return (p.ExitCode, output);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (127, e.Message);
+        }
+    }
+
+    [SkippableFact]
+    public void EachItemIsAJobAndTheResultsAreALocalBuilds()
+    {
+        RequireCluster();
+        using var local = new Workspace(MicroPipelines.ThreeSaes);
+        using var cluster = new Workspace(MicroPipelines.ThreeSaes + "\nslurm:\n  time: \"00:10:00\"\n");
+        var here = local.Build();
+        Assert.True(here.ExitCode == 0, here.Output);
+        var there = cluster.Build("Experiment", "-p:Executor=slurm");
+        Assert.True(there.ExitCode == 0, there.Output);
+
+        Assert.Equal(here.Ran.Order(), there.Ran.Order());
+        Assert.Equal(8, System.Text.RegularExpressions.Regex.Matches(there.Output, @"Slurm job \d+ submitted \(--time=00:10:00\)").Count);
+        Assert.Equal(ResultFiles.Of(local.Artifacts), ResultFiles.Of(cluster.Artifacts));
+        // Each job's log streamed into the build, labelled by its item.
+        Assert.Contains("TrainSae a-", there.Output);
+        Assert.Contains(": done, 64 steps in", there.Output);
+
+        var again = cluster.Build("Experiment", "-p:Executor=slurm");
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Equal(8, again.UpToDate.Count);
+        Assert.DoesNotContain("submitted", again.Output);
+    }
+
+    [SkippableFact]
+    public void AJobSlurmEndsFailsItsItemWithTheJobAndItsLog()
+    {
+        RequireCluster();
+        // TrainSae's jobs are held until cancelled here, as an operator's scancel (or a node failure) would end them.
+        using var w = new Workspace(MicroPipelines.ThreeSaes + "\nslurm:\n  stages:\n    TrainSae: {extra_args: [\"--hold\"]}\n");
+        using var build = w.Start("Experiment", "-p:Executor=slurm");
+        string? job = null;
+        build.WaitFor(() =>
+        {
+            Thread.Sleep(200);
+            return (job = Run("squeue", "-h -n TrainSae-a -o %i").Output.Trim()) is { Length: > 0 };
+        }, "TrainSae a's job to be queued");
+        Assert.Equal(0, Run("scancel", job!).Code);
+        foreach (var other in new[] { "TrainSae-b", "TrainSae-c" })
+            Run("scancel", $"-n {other}");   // the build waits for the items it started before it fails
+        var result = build.Wait();
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Matches($@"stage TrainSae a-[0-9a-f]{{8}}: failed after [0-9.]+ s \(Slurm job {job} ended CANCELLED; the end of its log ", result.Output);
+        Assert.Contains("EvaluateSynthetic a-", result.Output);   // "not run, an item it reads failed"
+        Assert.DoesNotMatch(@"stage Report \S+: ran in", result.Output);
+    }
+}
