@@ -14,8 +14,11 @@ namespace SaePipeline.Cache;
 /// </summary>
 public sealed class S3Cache : ResultCache
 {
-    /// <summary>Larger files go up in parts (one PUT takes at most 5 GiB).</summary>
-    const long SinglePutBytes = 1L << 30;
+    /// <summary>Files larger than this go up in parts (one PUT takes at most 5 GiB); settable for tests.</summary>
+    internal long MultipartAbove { get; set; } = 1L << 30;
+
+    /// <summary>The size of each part but the last (S3 takes 5 MiB to 5 GiB, and at most 10,000 parts: up to 640 GB here).</summary>
+    internal long PartBytes { get; set; } = 64L << 20;
 
     readonly AmazonS3Client client;
     readonly string bucket, prefix;
@@ -94,13 +97,54 @@ public sealed class S3Cache : ResultCache
         foreach (var file in files.Append(Artifacts.Manifest.FileName))
         {
             string path = Path.Combine(sourceDir, file);
-            if (new FileInfo(path).Length <= SinglePutBytes)
+            // Chunked (aws-chunked) bodies are off: some S3-compatible stores keep the chunk framing as the object's
+            // bytes (s3rver did, and every such entry then failed its sha256 check).
+            if (new FileInfo(path).Length <= MultipartAbove)
                 client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = ObjectKey(key, file), FilePath = path, UseChunkEncoding = false })
                     .GetAwaiter().GetResult();
-            else
-                new Amazon.S3.Transfer.TransferUtility(client).UploadAsync(path, bucket, ObjectKey(key, file)).GetAwaiter().GetResult();
+            else UploadInParts(path, ObjectKey(key, file));
         }
         return true;
+    }
+
+    /// <summary>
+    /// A multipart upload, part by part without chunked bodies (the SDK's TransferUtility always sends them). An upload
+    /// that fails is aborted, so the store keeps no orphaned parts.
+    /// </summary>
+    void UploadInParts(string path, string objectKey)
+    {
+        string uploadId = client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = objectKey })
+            .GetAwaiter().GetResult().UploadId;
+        try
+        {
+            long length = new FileInfo(path).Length;
+            var parts = new List<PartETag>();
+            for (int number = 1; (long)(number - 1) * PartBytes < length; number++)
+            {
+                long offset = (number - 1) * PartBytes;
+                var response = client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = bucket, Key = objectKey, UploadId = uploadId, PartNumber = number,
+                    FilePath = path, FilePosition = offset, PartSize = Math.Min(PartBytes, length - offset), UseChunkEncoding = false,
+                }).GetAwaiter().GetResult();
+                parts.Add(new PartETag(number, response.ETag));
+            }
+            client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = objectKey, UploadId = uploadId, PartETags = parts })
+                .GetAwaiter().GetResult();
+        }
+        catch
+        {
+            try
+            {
+                client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = objectKey, UploadId = uploadId })
+                    .GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException)
+            {
+                // The upload's own error is the one to report; the store expires abandoned parts by its own rules.
+            }
+            throw;
+        }
     }
 
     public override void Dispose() => client.Dispose();

@@ -16,6 +16,8 @@ namespace SaePipeline.Tasks;
 /// Splitting the cores between the jobs would be faster, but libtorch's CPU kernels do not give the same bits at
 /// every thread count: a TopK, BatchTopK or JumpReLU SAE at d_in 256, d_sae 2048 trained at 1 and at 2 threads has a
 /// different W_enc after 6 steps (measured while writing this; ReLU happened to agree).
+/// The same scheduling serves <c>-p:Executor=slurm</c>, where each item is a batch job (<see cref="SlurmJobs"/>), and
+/// <c>-p:Cache</c>, where an item's process may fetch its result instead of computing it ("from cache").
 /// </summary>
 public sealed class RunStages : Microsoft.Build.Utilities.Task, ICancelableTask
 {

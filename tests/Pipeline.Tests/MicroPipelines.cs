@@ -30,6 +30,14 @@ public static class MicroPipelines
             l1_coefficient: 0.2
         """;
 
+    /// <summary>The same cache and defaults, the three SAEs replaced by a sweep of eight: 18 items, the issue-20 micro sweep.</summary>
+    public static readonly string EightSaes = ThreeSaes[..ThreeSaes.IndexOf("saes:", StringComparison.Ordinal)] + """
+        saes:
+          - name: relu
+            sweep:
+              l1_coefficient: [0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2]
+        """;
+
     public static readonly string[] AllItems =
     [
         "CacheActivations/synthetic", "EvaluateSynthetic/a", "EvaluateSynthetic/b", "EvaluateSynthetic/c",

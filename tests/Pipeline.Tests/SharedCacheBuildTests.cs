@@ -8,20 +8,12 @@ namespace SaePipeline.PipelineTests;
 [Collection(BuildCollection.Name)]
 public sealed class SharedCacheBuildTests
 {
-    /// <summary>The micro pipeline with its three SAEs replaced by a sweep of eight: 18 items.</summary>
-    static readonly string EightSaes = MicroPipelines.ThreeSaes[..MicroPipelines.ThreeSaes.IndexOf("saes:", StringComparison.Ordinal)] + """
-        saes:
-          - name: relu
-            sweep:
-              l1_coefficient: [0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.15, 0.2]
-        """;
-
     [Fact]
     public void ASecondCloneFetchesEveryItemAndItsReportIsTheFirsts()
     {
         using var cache = new Workspace("");
-        using var first = new Workspace(EightSaes);
-        using var second = new Workspace(EightSaes);
+        using var first = new Workspace(MicroPipelines.EightSaes);
+        using var second = new Workspace(MicroPipelines.EightSaes);
         var made = first.Build("Experiment", $"-p:Cache={cache.Dir}", "-p:Jobs=2");
         Assert.True(made.ExitCode == 0, made.Output);
         Assert.Equal(18, made.Ran.Count);

@@ -34,26 +34,26 @@ public sealed class SlurmBuildTests
     }
 
     [SkippableFact]
-    public void EachItemIsAJobAndTheResultsAreALocalBuilds()
+    public void EachItemOfASweepIsAJobAndTheResultsAreALocalBuilds()
     {
         RequireCluster();
-        using var local = new Workspace(MicroPipelines.ThreeSaes);
-        using var cluster = new Workspace(MicroPipelines.ThreeSaes + "\nslurm:\n  time: \"00:10:00\"\n");
+        using var local = new Workspace(MicroPipelines.EightSaes);
+        using var cluster = new Workspace(MicroPipelines.EightSaes + "\nslurm:\n  time: \"00:10:00\"\n");
         var here = local.Build();
         Assert.True(here.ExitCode == 0, here.Output);
         var there = cluster.Build("Experiment", "-p:Executor=slurm");
         Assert.True(there.ExitCode == 0, there.Output);
 
         Assert.Equal(here.Ran.Order(), there.Ran.Order());
-        Assert.Equal(8, System.Text.RegularExpressions.Regex.Matches(there.Output, @"Slurm job \d+ submitted \(--time=00:10:00\)").Count);
+        Assert.Equal(18, System.Text.RegularExpressions.Regex.Matches(there.Output, @"Slurm job \d+ submitted \(--time=00:10:00\)").Count);
         Assert.Equal(ResultFiles.Of(local.Artifacts), ResultFiles.Of(cluster.Artifacts));
         // Each job's log streamed into the build, labelled by its item.
-        Assert.Contains("TrainSae a-", there.Output);
+        Assert.Contains("TrainSae relu-", there.Output);
         Assert.Contains(": done, 64 steps in", there.Output);
 
         var again = cluster.Build("Experiment", "-p:Executor=slurm");
         Assert.True(again.ExitCode == 0, again.Output);
-        Assert.Equal(8, again.UpToDate.Count);
+        Assert.Equal(18, again.UpToDate.Count);
         Assert.DoesNotContain("submitted", again.Output);
     }
 

@@ -27,8 +27,9 @@ public sealed class FloorsTests
         ["Evals.ScrTpp"] = ["Evals", "Probes"],
         ["Evals.SparseProbing"] = ["Evals", "Probes"],
         ["Reports"] = ["Evals", "Evals.ScrTpp"],
+        ["Cache"] = ["Runtime"],
         ["Pipeline.Tasks"] = ["Contracts"],
-        ["Stages"] = ["Reports", "Evals.Core", "Evals.Causal", "Evals.ScrTpp", "Evals.SparseProbing", "Evals.Synthetic"],
+        ["Stages"] = ["Reports", "Cache", "Evals.Core", "Evals.Causal", "Evals.ScrTpp", "Evals.SparseProbing", "Evals.Synthetic"],
     };
 
     static string Src => Path.Combine(Fixtures.RepoRoot, "src");
