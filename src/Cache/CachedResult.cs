@@ -106,8 +106,8 @@ public static class CachedResult
     }
 
     /// <summary>A manifest path that stays inside its entry: relative, no "..", as <see cref="ArtifactWriter"/> writes them.</summary>
-    static bool IsInside(string path) =>
-        path.Length > 0 && !Path.IsPathRooted(path) && !path.Contains('\\') && path.Split('/').All(part => part is not ("" or "." or ".."));
+    static bool IsInside(string? path) =>
+        path is { Length: > 0 } && !Path.IsPathRooted(path) && !path.Contains('\\') && path.Split('/').All(part => part is not ("" or "." or ".."));
 
     /// <summary>Problems of the cache's storage or network, as opposed to bugs: they make the cache unusable, not the build.</summary>
     static bool IsCacheProblem(Exception e) =>

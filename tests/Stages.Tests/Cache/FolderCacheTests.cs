@@ -87,6 +87,7 @@ public sealed class FolderCacheTests
         { "manifest-garbage", "does not parse" },
         { "other-item", "is of TrainSae b-87654321" },
         { "escapes", "which is not a path inside the entry" },
+        { "no-files", "does not parse" },
     };
 
     [Theory]
@@ -110,6 +111,11 @@ public sealed class FolderCacheTests
             case "manifest-garbage": File.WriteAllText(manifest, "{\"stage\": "); break;
             case "other-item": File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"a-12345678\"", "\"b-87654321\"")); break;
             case "escapes": File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"cfg.json\"", "\"../../../../outside.txt\"")); break;
+            case "no-files":
+                var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!;
+                node["files"] = null;
+                File.WriteAllText(manifest, node.ToJsonString());
+                break;
         }
 
         var fetch = CachedResult.TryFetch(cache, Spec, b.Path, warnings.Add);
