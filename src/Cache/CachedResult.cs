@@ -33,14 +33,19 @@ public static class CachedResult
         }
 
         string? text;
+        bool partial;
         try
         {
             text = cache.ReadManifest(key);
+            partial = text is null && cache.HasFiles(key);
         }
         catch (Exception e) when (IsCacheProblem(e))
         {
             return Unreachable(e);
         }
+        // Files without their manifest: a publisher cut short (or, on S3, one still uploading: it then wins or loses to
+        // this item's own publish with the same bytes). Not used; the item's result replaces it.
+        if (partial) return Damaged($"it has files but no {Manifest.FileName}: an upload cut short, or one still under way");
         if (text is null) return Miss();
 
         Manifest manifest;

@@ -27,6 +27,9 @@ public sealed class FolderCache(string folder) : ResultCache
         }
     }
 
+    public override bool HasFiles(string key) =>
+        Directory.Exists(EntryDir(key)) && Directory.EnumerateFiles(EntryDir(key), "*", SearchOption.AllDirectories).Any();
+
     public override void Download(string key, string file, string destination)
     {
         string source = Path.Combine(EntryDir(key), file);

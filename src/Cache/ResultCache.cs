@@ -29,6 +29,9 @@ public abstract class ResultCache : IDisposable
     /// <summary>The entry's manifest.json text, or null when the cache has no such entry.</summary>
     public abstract string? ReadManifest(string key);
 
+    /// <summary>Whether the entry has any file at all: with no manifest, that is an upload cut short or still under way.</summary>
+    public abstract bool HasFiles(string key);
+
     /// <summary>Copies one file of an entry to <paramref name="destination"/>; <see cref="FileNotFoundException"/> when the entry lacks it.</summary>
     public abstract void Download(string key, string file, string destination);
 

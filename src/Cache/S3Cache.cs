@@ -76,6 +76,11 @@ public sealed class S3Cache : ResultCache
         }
     }
 
+    /// <summary>An entry holds a handful of objects, so they are listed whole (s3rver listed none with MaxKeys = 1).</summary>
+    public override bool HasFiles(string key) =>
+        client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = ObjectKey(key, "") })
+            .GetAwaiter().GetResult().S3Objects is { Count: > 0 };
+
     public override void Download(string key, string file, string destination)
     {
         string objectKey = ObjectKey(key, file);

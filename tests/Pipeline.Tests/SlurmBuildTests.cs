@@ -79,4 +79,20 @@ public sealed class SlurmBuildTests
         Assert.Contains("EvaluateSynthetic a-", result.Output);   // "not run, an item it reads failed"
         Assert.DoesNotMatch(@"stage Report \S+: ran in", result.Output);
     }
+
+    [SkippableFact]
+    public void AJobThatFailsFailsItsItemWithItsExitCodeAndTheEndOfItsLog()
+    {
+        RequireCluster();
+        // The .NET runtime cannot start in a 1 MiB GC heap: TrainSae's jobs fail on their node, as a job with a broken
+        // environment there would, while the cache job before them runs as usual.
+        using var w = new Workspace(MicroPipelines.ThreeSaes + "\nslurm:\n  stages:\n    TrainSae: {extra_args: [\"--export=ALL,DOTNET_GCHeapHardLimit=0x100000\"]}\n");
+        var build = w.Build("Experiment", "-p:Executor=slurm");
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Equal(["CacheActivations/synthetic"], build.RanNames);
+        Assert.Matches(@"stage TrainSae a-[0-9a-f]{8}: failed after [0-9.]+ s \(Slurm job \d+ failed with exit code \d+; the end of its log \S+/\.build/slurm/TrainSae/a-[0-9a-f]{8}\.log:", build.Output);
+        Assert.Contains("GC heap initialization failed", build.Output);
+        Assert.Contains("not run, an item it reads failed", build.Output);
+        Assert.Empty(Directory.Exists(Path.Combine(w.Artifacts, "saes")) ? Directory.GetDirectories(Path.Combine(w.Artifacts, "saes")) : []);
+    }
 }

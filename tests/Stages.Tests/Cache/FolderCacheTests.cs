@@ -60,8 +60,9 @@ public sealed class FolderCacheTests
         Assert.False(CachedResult.Publish(cache, made, replaceDamaged: false, warnings.Add));
     }
 
+    /// <summary>A copy cut short: the entry's folder with its files but not its manifest (no publisher of ours leaves one).</summary>
     [Fact]
-    public void AnEntryWithoutItsManifestIsNoEntry()
+    public void AnEntryWithoutItsManifestIsNotUsedAndTheNextPublishReplacesIt()
     {
         using var a = new TempDir();
         using var b = new TempDir();
@@ -69,14 +70,18 @@ public sealed class FolderCacheTests
         using var cache = ResultCache.Open(store.Path);
         var warnings = new List<string>();
         CachedResult.Publish(cache, Result(a.Path), replaceDamaged: false, warnings.Add);
-        File.Delete(Path.Combine(store.Path, Key, Manifest.FileName));   // as a copy cut short would leave it
+        File.Delete(Path.Combine(store.Path, Key, Manifest.FileName));
 
         var fetch = CachedResult.TryFetch(cache, Spec, b.Path, warnings.Add);
         Assert.Null(fetch.Manifest);
-        Assert.False(fetch.Damaged);
-        Assert.Empty(warnings);
+        Assert.True(fetch.Damaged);
+        Assert.Contains("this cache entry is damaged (it has files but no manifest.json", Assert.Single(warnings));
         string saes = Path.Combine(b.Path, "saes");
         Assert.Empty(Directory.Exists(saes) ? Directory.GetFileSystemEntries(saes) : []);
+
+        // Without the replace, the half entry would sit at the final name for good: a rename cannot land on it.
+        Assert.True(CachedResult.Publish(cache, Path.Combine(a.Path, Spec.Output), replaceDamaged: fetch.Damaged, warnings.Add));
+        Assert.NotNull(CachedResult.TryFetch(cache, Spec, b.Path, warnings.Add).Manifest);
     }
 
     public static TheoryData<string, string> Damages => new()
