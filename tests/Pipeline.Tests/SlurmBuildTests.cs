@@ -95,4 +95,19 @@ public sealed class SlurmBuildTests
         Assert.Contains("not run, an item it reads failed", build.Output);
         Assert.Empty(Directory.Exists(Path.Combine(w.Artifacts, "saes")) ? Directory.GetDirectories(Path.Combine(w.Artifacts, "saes")) : []);
     }
+
+    [SkippableFact]
+    public void WithACacheACachedItemCostsNoJob()
+    {
+        RequireCluster();
+        using var cache = new Workspace("");
+        using var first = new Workspace(MicroPipelines.ThreeSaes);
+        Assert.Equal(0, first.Build("Experiment", $"-p:Cache={cache.Dir}").ExitCode);
+        using var second = new Workspace(MicroPipelines.ThreeSaes);
+        var build = second.Build("Experiment", "-p:Executor=slurm", $"-p:Cache={cache.Dir}");
+        Assert.True(build.ExitCode == 0, build.Output);
+        Assert.Equal(8, build.FromCache.Count);
+        Assert.DoesNotContain("submitted", build.Output);
+        Assert.Contains("Experiment: 0 of 8 items ran, 8 from cache", build.Output);
+    }
 }
