@@ -46,7 +46,7 @@ public static class CacheSync
     {
         using var cache = ResultCache.Open(location);
         PlanWriter.Write(plan, root);   // the specs a build would write, and damaged results moved aside
-        int fetched = 0, present = 0, missing = 0;
+        int fetched = 0, present = 0, missing = 0, unreachable = 0;
         foreach (var item in plan.Items)
         {
             if (Finished(item, root))
@@ -54,7 +54,16 @@ public static class CacheSync
                 present++;
                 continue;
             }
-            if (CachedRun.Fetch(item.Kind, item.ToSpec(), root, cache).Manifest is not null) fetched++;
+            // A build goes on without a cache it cannot read; a pull, which is nothing but reading it, fails.
+            var fetch = CachedRun.Fetch(item.Kind, item.ToSpec(), root, cache, warning =>
+            {
+                bool cannotRead = warning.Contains(": warning SAE6002: ", StringComparison.Ordinal);
+                if (cannotRead) unreachable++;
+                Console.WriteLine(!cannotRead ? warning
+                    : warning[..warning.LastIndexOf("; ", StringComparison.Ordinal)].Replace(": warning SAE6002: ", ": error SAE6002: ", StringComparison.Ordinal) + "; nothing more was pulled");
+            });
+            if (unreachable > 0) return 1;
+            if (fetch.Manifest is not null) fetched++;
             else
             {
                 missing++;

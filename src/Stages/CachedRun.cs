@@ -19,7 +19,7 @@ public static class CachedRun
     {
         var (spec, root) = StageSpec.Load(specPath);
         using var cache = ResultCache.Open(location);
-        var fetch = Fetch(stage, spec, root, cache);
+        var fetch = Fetch(stage, spec, root, cache, Console.WriteLine);
         if (fetch.Manifest is not null) return 0;
         if (cacheOnly) return StageProcess.NotInCacheExitCode;
 
@@ -31,9 +31,9 @@ public static class CachedRun
     }
 
     /// <summary>Fetches one item's result when the cache has it, and says so in the item's "from cache" line.</summary>
-    public static CachedResult.Fetch Fetch(StageKind stage, StageSpec spec, string root, ResultCache cache)
+    public static CachedResult.Fetch Fetch(StageKind stage, StageSpec spec, string root, ResultCache cache, Action<string> warn)
     {
-        var fetch = CachedResult.TryFetch(cache, spec, root, Console.WriteLine);
+        var fetch = CachedResult.TryFetch(cache, spec, root, warn);
         if (fetch.Manifest is not { } manifest) return fetch;
         string finalDir = Path.Combine(root, spec.Output);
         // The report's stable name follows its newest result, however it arrived (StageKind.LinksCurrent).
