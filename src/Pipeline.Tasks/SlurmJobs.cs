@@ -101,7 +101,7 @@ sealed partial class SlurmJobs(string stageProgram, string artifacts, string cac
     {
         var tail = new LogTail(log);
         var sinceState = Stopwatch.StartNew();
-        Stopwatch? completedWithoutExit = null;
+        Stopwatch? completedWithoutExit = null, unknown = null;
         while (true)
         {
             Thread.Sleep(Poll);
@@ -117,7 +117,16 @@ sealed partial class SlurmJobs(string stageProgram, string artifacts, string cac
             if (sinceState.Elapsed < StatePoll) continue;
             sinceState.Restart();
             string state = State(jobId);
-            if (state is "PENDING" or "CONFIGURING" or "RUNNING" or "COMPLETING" or "SUSPENDED" or "REQUEUED" or "RESIZING" or "UNKNOWN") continue;
+            if (state == "UNKNOWN")
+            {
+                // Neither scontrol nor sacct knows the job (forgotten after MinJobAge, with no accounting): give its exit
+                // code file time to appear, then fail rather than wait forever.
+                unknown ??= Stopwatch.StartNew();
+                if (unknown.Elapsed < TimeSpan.FromMinutes(5)) continue;
+                return (1, Failure(jobId, "is no longer known to Slurm (scontrol, sacct) and left no exit code", tail));
+            }
+            unknown = null;
+            if (state is "PENDING" or "CONFIGURING" or "RUNNING" or "COMPLETING" or "SUSPENDED" or "REQUEUED" or "RESIZING") continue;
             if (state == "COMPLETED")
             {
                 // Finished, but its exit code is not visible yet: a shared filesystem may show it a little later.
