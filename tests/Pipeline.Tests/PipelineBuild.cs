@@ -59,8 +59,12 @@ public sealed partial class Workspace : IDisposable
         foreach (var a in new[] { "build", "SaePipeline.slnx", $"-t:{target}", $"-p:Pipeline={PipelineFile}", $"-p:Artifacts={Artifacts}",
                                   "-nologo", "-v:m", "-tl:off", "-nodeReuse:false" }.Concat(extra))
             start.ArgumentList.Add(a);
+        foreach (var (name, value) in Environment) start.Environment[name] = value;
         return start;
     }
+
+    /// <summary>Environment variables for this workspace's builds (e.g. an S3 endpoint), on top of the test process's.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
 
     /// <summary>Starts a build in the background, for a test that kills it part-way (<see cref="RunningBuild.Kill"/>).</summary>
     public RunningBuild Start(string target = "Experiment", params string[] extra) => new(this, StartInfo(target, extra));

@@ -81,4 +81,32 @@ public sealed class SharedCacheBuildTests
         Assert.NotEqual(0, noCache.ExitCode);
         Assert.Contains("error SAE1004: -t:Push needs the cache: -p:Cache=<folder> or -p:Cache=s3://bucket/prefix", noCache.Output);
     }
+
+    /// <summary>A cache that cannot be reached slows nothing down and fails no build; a pull, which only reads it, fails.</summary>
+    [Fact]
+    public void AnUnreachableCacheCostsAWarningButFailsAPull()
+    {
+        using var w = new Workspace(MicroPipelines.ThreeSaes);
+        // An S3 endpoint on a port nothing listens on (the listener is stopped before the build starts).
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        w.Environment["AWS_ENDPOINT_URL_S3"] = $"http://127.0.0.1:{port}";
+        w.Environment["AWS_ACCESS_KEY_ID"] = "none";
+        w.Environment["AWS_SECRET_ACCESS_KEY"] = "none";
+
+        var build = w.Build("Experiment", "-p:Cache=s3://lab/sae-cache");
+        Assert.True(build.ExitCode == 0, build.Output);
+        Assert.Equal(MicroPipelines.AllItems, build.RanNames);
+        Assert.Contains("s3://lab/sae-cache: warning SAE6002: cannot read the cache (Connection refused", build.Output);
+        Assert.Contains("s3://lab/sae-cache: warning SAE6003: cannot publish TrainSae a-", build.Output);
+        Assert.Contains("Experiment: 8 of 8 items ran, 0 from cache", build.Output);
+
+        using var empty = new Workspace(MicroPipelines.ThreeSaes);
+        foreach (var (name, value) in w.Environment) empty.Environment[name] = value;
+        var pull = empty.Build("Pull", "-p:Cache=s3://lab/sae-cache");
+        Assert.NotEqual(0, pull.ExitCode);
+        Assert.Contains("s3://lab/sae-cache: error SAE6002: cannot read the cache (Connection refused", pull.Output);
+    }
 }
