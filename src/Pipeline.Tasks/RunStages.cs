@@ -30,7 +30,10 @@ public sealed class RunStages : Microsoft.Build.Utilities.Task, ICancelableTask
 
     [Required] public int Jobs { get; set; } = 1;
 
-    /// <summary>-p:Devices=0,1: the CUDA devices to hand out, one per running item.</summary>
+    /// <summary>
+    /// -p:Devices="0 1": the CUDA devices to hand out, one per running item. Spaces separate them on the command line:
+    /// MSBuild takes ',' and ';' in a -p: value as the start of another property (-p:Devices=0,1 is error MSB1006).
+    /// </summary>
     public string Devices { get; set; } = "";
 
     /// <summary>-p:Cache: the shared result cache (a folder or s3://bucket/prefix), or "" for none.</summary>
@@ -70,7 +73,7 @@ public sealed class RunStages : Microsoft.Build.Utilities.Task, ICancelableTask
         if (Executor == "slurm") slurm = new SlurmJobs(StageProgram, Artifacts, Cache);
         var entries = Items.Select(ToEntry).ToList();
         var schedule = new ItemSchedule(entries);
-        var freeDevices = new Queue<string>(Devices.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var freeDevices = new Queue<string>(Devices.Split([' ', ',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         int slots = freeDevices.Count > 0 ? Math.Min(Jobs, freeDevices.Count) : Jobs;
         var events = new BlockingCollection<Event>();
         var ran = new List<ITaskItem>();

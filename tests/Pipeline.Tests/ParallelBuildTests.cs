@@ -59,6 +59,35 @@ public sealed class ParallelBuildTests
         Assert.Empty(build.Ran);
     }
 
+    /// <summary>
+    /// -p:Devices hands each running item one device (CUDA_VISIBLE_DEVICES; on this CPU-only machine the items still run
+    /// on the CPU). Written with a space: MSBuild would split -p:Devices=0,1 into two properties.
+    /// </summary>
+    [Fact]
+    public void DevicesAreHandedOutOnePerRunningItem()
+    {
+        using var w = new Workspace(MicroPipelines.ThreeSaes);
+        var build = w.Build("Experiment", "-p:Jobs=2", "-p:Devices=0 1", "-v:n");
+        Assert.True(build.ExitCode == 0, build.Output);
+        var devices = System.Text.RegularExpressions.Regex.Matches(build.Output, @"stage \w+ \S+: started on CUDA device (\d)")
+            .Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(8, devices.Count);
+        Assert.Equal(["0", "1"], devices.Distinct().Order());
+    }
+
+    [Fact]
+    public void AnUnknownExecutorAndDevicesUnderSlurmAreRefused()
+    {
+        using var w = new Workspace(MicroPipelines.ThreeSaes);
+        var build = w.Build("Experiment", "-p:Executor=pbs");
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error SAE1006: -p:Executor must be local or slurm, got 'pbs'", build.Output);
+        build = w.Build("Experiment", "-p:Executor=slurm", "-p:Devices=0 1");
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("error SAE1006: -p:Devices hands out this machine's GPUs; with -p:Executor=slurm ask Slurm for them instead", build.Output);
+        Assert.Empty(build.Ran);
+    }
+
     static List<(DateTimeOffset Start, DateTimeOffset End)> Spans(string artifacts, string stage) =>
         Directory.EnumerateFiles(Path.Combine(artifacts, stage), "manifest.json", SearchOption.AllDirectories)
             .Select(m => JsonNode.Parse(File.ReadAllText(m))!)
