@@ -15,8 +15,12 @@ public sealed record DatasetSpec
     /// <summary>The built-in generator ("mixed", "bias_in_bios", …), or null when the data set is read from files.</summary>
     public string? Generator { get; init; }
 
+    [Runtime.LocalPath]
     public string? TrainFile { get; init; }
+
+    [Runtime.LocalPath]
     public string? TestFile { get; init; }
+
     public IReadOnlyDictionary<string, string>? Columns { get; init; }
 
     /// <summary>Sampled content hash of the files (see FileFingerprint).</summary>

@@ -12,7 +12,16 @@ public static class Json
 {
     public static readonly JsonSerializerOptions Options = Create(indented: true);
 
-    static JsonSerializerOptions Create(bool indented)
+    /// <summary>The conventions above, with every <see cref="LocalPathAttribute"/> path cut to its last name.</summary>
+    static readonly JsonSerializerOptions FingerprintOptions = Create(indented: false, pathsAsNames: true);
+
+    /// <summary>
+    /// What an item's fingerprint hashes of its params: their JSON with each path of this clone (<see cref="LocalPathAttribute"/>)
+    /// cut to its file or folder name, so where a clone keeps its files is not part of what it computes.
+    /// </summary>
+    public static JsonNode ToFingerprintNode<T>(T value) => JsonSerializer.SerializeToNode(value, FingerprintOptions)!;
+
+    static JsonSerializerOptions Create(bool indented, bool pathsAsNames = false)
     {
         var options = new JsonSerializerOptions
         {
@@ -25,8 +34,18 @@ public static class Json
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        if (pathsAsNames)
+            options.TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver { Modifiers = { PathsAsNames } };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
+    }
+
+    static void PathsAsNames(System.Text.Json.Serialization.Metadata.JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+            if (property.PropertyType == typeof(string) && property.Get is { } get &&
+                property.AttributeProvider?.IsDefined(typeof(LocalPathAttribute), inherit: true) == true)
+                property.Get = owner => get(owner) is string path ? Path.GetFileName(path.TrimEnd('/', '\\')) : null;
     }
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options) + "\n";

@@ -22,7 +22,7 @@ public sealed record TrainSaeParams
     public ImportedSae? Import { get; init; }
 }
 
-public sealed record ImportedSae(string Path, string ContentFingerprint);
+public sealed record ImportedSae([property: Runtime.LocalPath] string Path, string ContentFingerprint);
 
 /// <summary>The causal objective's rows: the training corpus packed at the cache's context, and the SAE's hook point.</summary>
 public sealed record CausalRowSource(Data.DatasetSpec Dataset, int Context, string Hook);

@@ -84,6 +84,50 @@ public sealed class ModelPipelineConfigTests
         Assert.NotEqual(before, Id());
     }
 
+    /// <summary>
+    /// A checkpoint folder and a data file at other paths in another clone (or moved) are the same inputs: an item's
+    /// fingerprint takes their names and contents, not where they are, so the shared cache serves both clones (issue 20).
+    /// The specs still hold each clone's own paths, which is what the stages open.
+    /// </summary>
+    [Fact]
+    public void CheckpointsAndDataFilesElsewhereKeepEveryId()
+    {
+        var plans = new List<Dictionary<string, PlanItem>>();
+        var dirs = new[] { new TempDir(), new TempDir() };
+        try
+        {
+            foreach (var dir in dirs)
+            {
+                dir.File("bios/train.jsonl", "{\"hard_text\": \"x\", \"profession\": 1, \"gender\": 0}\n");
+                string checkpoint = Path.Combine(dir.Path, "models", "gpt2-tiny");
+                Directory.CreateDirectory(checkpoint);
+                foreach (var file in Directory.EnumerateFiles(Path.Combine(Fixtures.RepoRoot, "tests", "fixtures", "gpt2", "model")))
+                    File.Copy(file, Path.Combine(checkpoint, Path.GetFileName(file)));
+                string yaml = Valid
+                    .Replace("model: builtin:micro", "model:\n  path: models/gpt2-tiny")
+                    .Replace("""
+                          bias_in_bios:
+                            gender_profession_correlation: 0.5
+                        """, """
+                          bias_in_bios:
+                            train: bios/train.jsonl
+                            columns: {text: hard_text}
+                        """);
+                plans.Add(PipelinePlanner.Build(Load(dir, yaml), Path.Combine(dir.Path, "notes.txt")).Items.ToDictionary(i => $"{i.Kind.Target}/{i.Name}"));
+            }
+            Assert.Equal(plans[0].Keys, plans[1].Keys);
+            Assert.All(plans[0].Keys, k => Assert.Equal(plans[0][k].Id, plans[1][k].Id));
+            var (here, there) = (plans[0]["CacheActivations/bias_in_bios"].ToSpec(), plans[1]["CacheActivations/bias_in_bios"].ToSpec());
+            Assert.Equal(Path.Combine(dirs[1].Path, "bios", "train.jsonl"), there.Params["dataset"]!["train_file"]!.GetValue<string>());
+            Assert.NotEqual(here.Params.ToJsonString(), there.Params.ToJsonString());
+            Assert.Equal(Path.Combine(dirs[1].Path, "models", "gpt2-tiny"), plans[1]["PrepareModel/model"].Params["source"]!.GetValue<string>());
+        }
+        finally
+        {
+            foreach (var dir in dirs) dir.Dispose();
+        }
+    }
+
     [Fact]
     public void AnUnknownPresetNamesTheAvailableOnes()
     {

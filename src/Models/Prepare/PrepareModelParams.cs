@@ -9,7 +9,8 @@ namespace SaePipeline.Models.Prepare;
 /// </summary>
 public sealed record PrepareModelParams
 {
-    /// <summary>The checkpoint folder, absolute; null for a built-in model.</summary>
+    /// <summary>The checkpoint folder, absolute; null for a built-in model. Fingerprinted by its name and <see cref="FolderFingerprint"/>.</summary>
+    [Runtime.LocalPath]
     public string? Source { get; init; }
 
     /// <summary><see cref="ContentFingerprint.Folder"/> of the folder when the plan was made.</summary>

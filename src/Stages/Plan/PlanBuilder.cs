@@ -21,7 +21,7 @@ public sealed class PlanBuilder(CodeSensitivity sensitivity)
                 throw new InvalidOperationException($"{stage} declares no input '{role}' made by {input.Kind} (StageTable)");
         var node = (System.Text.Json.Nodes.JsonObject)Json.ToNode(parameters);
         var code = ProgramCode.Current.Of(stage.EntryAssembly, sensitivity);
-        string fingerprint = Fingerprint.Compute(stage, code, node, inputs);
+        string fingerprint = Fingerprint.Compute(stage, code, (System.Text.Json.Nodes.JsonObject)Json.ToFingerprintNode(parameters), inputs);
         var item = new PlanItem
         {
             Kind = stage, Name = name, Id = $"{name}-{fingerprint[..8]}", Fingerprint = fingerprint,
