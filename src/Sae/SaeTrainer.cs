@@ -81,7 +81,7 @@ public sealed class SaeTrainer : IDisposable
         Tensor fired;
         using (no_grad())
         {
-            fired = output.Latents.detach().gt(0).any(dim: 0);
+            fired = output.Fired();
             TokensSinceFired.add_(batch).masked_fill_(fired, 0);
             StepsSinceActive.add_(1).masked_fill_(fired, 0);
         }
@@ -95,7 +95,7 @@ public sealed class SaeTrainer : IDisposable
             var residual = x - output.Reconstruction.detach();
             var stats = new StepStats(
                 step, lossValue, output.Mse.item<float>(), output.Sparsity.item<float>(), output.Aux.item<float>(),
-                L0: output.Latents.detach().gt(0).sum().item<long>() / (double)batch,
+                L0: output.ActiveCount() / (double)batch,
                 ExplainedVariance: 1 - residual.var(dim: 0).sum().item<float>() / x.var(dim: 0).sum().item<float>(),
                 DeadLatents: (int)TokensSinceFired.ge(config.DeadAfterTokens).sum().item<long>(),
                 Lr: lr, SparsityCoefficient: Objective.SparsityCoefficient(sparsityScale))

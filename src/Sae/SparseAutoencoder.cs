@@ -89,8 +89,11 @@ public abstract class SparseAutoencoder : IDisposable
     public Tensor PreActivation(Tensor x, Tensor bias)
     {
         if (!ApplyBDecToInput) return Affine(bias, x, W_enc);
-        return is_grad_enabled() ? Affine(bias - b_dec.matmul(W_enc), x, W_enc) : Affine(bias, x - b_dec, W_enc);
+        return is_grad_enabled() ? Affine(EncoderBias(bias), x, W_enc) : Affine(bias, x - b_dec, W_enc);
     }
+
+    /// <summary>The bias of pre = x·W_enc + bias' in training: bias − b_dec·W_enc when b_dec is subtracted from the input.</summary>
+    public Tensor EncoderBias(Tensor bias) => ApplyBDecToInput ? bias - b_dec.matmul(W_enc) : bias;
 
     /// <summary>bias + a·w, with the product in <see cref="MatmulDtype"/> and the result in float32.</summary>
     protected Tensor Affine(Tensor bias, Tensor a, Tensor w)

@@ -9,6 +9,8 @@ namespace SaePipeline.Sae;
 ///   L_aux = mean_b Σ_d (e − ê)² / mean_b Σ_d (e − ē)²           (ē the batch mean of e; NaN → 0)
 /// It is scale-free, so α = 1/32 means the same under either reconstruction convention and any input scale, and
 /// it is OpenAI's normalised MSE applied to the residual; SAELens's unnormalised variant would tie α to the scale.
+/// The sparse step selects the same latents in <see cref="KSparseSelection"/> and decodes them with
+/// <see cref="SparseDecode"/>; both end in <see cref="NormalizedError"/>.
 /// </summary>
 public static class AuxK
 {
@@ -25,7 +27,12 @@ public static class AuxK
         var candidates = postRelu.index_select(1, deadIndex);
         var (values, indices) = candidates.topk(k, dim: -1, largest: true, sorted: false);
         var auxLatents = zeros_like(candidates).scatter(-1, indices, values);
-        var estimate = auxLatents.matmul(wDec.index_select(0, deadIndex));
+        return NormalizedError(residual, auxLatents.matmul(wDec.index_select(0, deadIndex)));
+    }
+
+    /// <summary>mean_b Σ_d (e − ê)² / mean_b Σ_d (e − ē)², NaN (a constant residual) → 0.</summary>
+    public static Tensor NormalizedError(Tensor residual, Tensor estimate)
+    {
         var error = (residual - estimate).square().sum() / residual.shape[0];
         var spread = (residual - residual.mean([0], keepdim: true)).square().sum() / residual.shape[0];
         return (error / spread).nan_to_num(0.0, 0.0, 0.0);

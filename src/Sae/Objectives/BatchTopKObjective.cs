@@ -14,15 +14,15 @@ public sealed class BatchTopKObjective(SaeConfig config, BatchTopKSae sae) : KSp
 {
     protected override Tensor Select(Tensor pre) => BatchTopKSae.KeepBatchTopK(pre, sae.K);
 
+    protected override (KSparseSelection.Entries Kept, KSparseSelection.Entries? Aux) Select(KSparseSelection selection, Tensor? dead, int kAux) =>
+        selection.BatchTopK(sae.K, dead, kAux);
+
     public override void AfterStep(ObjectiveOutput output, long step)
     {
         if (step < Config.ThresholdStartStep) return;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var kept = output.Latents.detach();
-        var positive = kept.gt(0);
-        if (!positive.any().item<bool>()) return;
-        var smallest = kept.masked_fill(positive.logical_not(), double.PositiveInfinity).min();
+        if (output.SmallestActivation() is not { } smallest) return;
         if (sae.Threshold.item<float>() < 0) sae.Threshold.copy_(smallest);
         else sae.Threshold.mul_(Config.ThresholdDecay).add_(smallest * (1 - Config.ThresholdDecay));
     }

@@ -39,7 +39,7 @@ public sealed class CausalObjective(
     {
         if (settings.Intervention != InterventionKind.Mean) return;
         using var noGrad = no_grad();
-        var batchMean = output.Latents.detach().mean([0]);
+        var batchMean = output.DenseLatents().mean([0]);
         if (runningMean is null) runningMean = batchMean.clone().DetachFromDisposeScope();
         else runningMean.mul_(settings.MeanDecay).add_(batchMean, alpha: 1 - settings.MeanDecay);
     }

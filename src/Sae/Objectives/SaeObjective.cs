@@ -11,12 +11,37 @@ public sealed record StepContext(long Step, double SparsityScale, Tensor Dead, l
 
 /// <summary>
 /// One step's forward pass and loss. <c>Mse</c> is always mean_b Σ_d (x − x̂)², whatever the loss convention, so logs
-/// compare across objectives; <c>Sparsity</c> and <c>Aux</c> are the weighted terms as they enter the loss.
+/// compare across objectives; <c>Sparsity</c> and <c>Aux</c> are the weighted terms as they enter the loss. The latents
+/// are either dense (<c>Latents</c>, [B, d_sae]) or, from a sparse k-sparse step, the kept entries (<see cref="Kept"/>);
+/// the methods below answer what the trainer and objectives ask of either.
 /// </summary>
-public sealed record ObjectiveOutput(Tensor Loss, Tensor Latents, Tensor Reconstruction, Tensor Mse, Tensor Sparsity, Tensor Aux)
+public sealed record ObjectiveOutput(Tensor Loss, Tensor? Latents, Tensor Reconstruction, Tensor Mse, Tensor Sparsity, Tensor Aux)
 {
     /// <summary>A research objective's own terms and schedule values (scalars), by training-log column; absent on steps it skips.</summary>
     public IReadOnlyDictionary<string, Tensor> Terms { get; init; } = new Dictionary<string, Tensor>();
+
+    /// <summary>The kept latents of a sparse step (then <c>Latents</c> is null).</summary>
+    public SparseLatents? Kept { get; init; }
+
+    /// <summary>[d_sae] bool, when the objective had it for free (a ReLU SAE's column sums of f ≥ 0 are positive exactly there).</summary>
+    public Tensor? FiredLatents { get; init; }
+
+    /// <summary>[d_sae] bool: latents with a positive activation on some row.</summary>
+    public Tensor Fired() => FiredLatents ?? Kept?.Fired() ?? DenseLatents().gt(0).any(dim: 0);
+
+    /// <summary>Positive activations in the batch (L0 × B).</summary>
+    public long ActiveCount() => Kept is { } kept ? kept.Values.detach().gt(0).sum().item<long>() : DenseLatents().gt(0).sum().item<long>();
+
+    /// <summary>The smallest positive activation in the batch (a 0-d tensor), or null when none is positive.</summary>
+    public Tensor? SmallestActivation()
+    {
+        var values = Kept is { } kept ? kept.Values.detach() : DenseLatents();
+        var positive = values.gt(0);
+        return positive.any().item<bool>() ? values.masked_select(positive).min() : null;
+    }
+
+    /// <summary>The latents as a dense [B, d_sae] tensor without gradient.</summary>
+    public Tensor DenseLatents() => Kept?.ToDense() ?? Latents!.detach();
 }
 
 /// <summary>

@@ -11,4 +11,7 @@ namespace SaePipeline.Sae;
 public sealed class TopKObjective(SaeConfig config, TopKSae sae) : KSparseObjective(config, sae, sae.b_enc)
 {
     protected override Tensor Select(Tensor pre) => TopKSae.KeepTopK(pre, sae.K);
+
+    protected override (KSparseSelection.Entries Kept, KSparseSelection.Entries? Aux) Select(KSparseSelection selection, Tensor? dead, int kAux) =>
+        selection.TopK(sae.K, dead, kAux);
 }
