@@ -175,4 +175,59 @@ public sealed class SparseStepTests
         // The device-agnostic path (any device, any dtype) gives the same.
         Assert.True((SparseKernels.Sampled(rows, cols, y.to(ScalarType.Float64), w.to(ScalarType.Float64)) - expected.to(ScalarType.Float64)).abs().max().item<double>() < 1e-4);
     }
+
+    [Fact]
+    public void CombineAndScatterAreTheDenseProductsOfTheKeptEntries()
+    {
+        var g = new Generator(37);
+        const int rows = 20, latents = 60, d = 37;
+        // Each row keeps 6 distinct latents, in no particular order, as BatchTopK's entries come.
+        var cols = stack(Enumerable.Range(0, rows).Select(_ => randperm(latents, generator: g)[..6]).ToArray()).flatten();
+        var rowIndex = arange(rows, ScalarType.Int64).repeat_interleave(6);
+        var order = randperm(rowIndex.shape[0], generator: g);
+        (rowIndex, cols) = (rowIndex.index_select(0, order), cols.index_select(0, order));
+        var values = randn([rowIndex.shape[0]], generator: g);
+        var dense = zeros([rows, latents]).index_put_(values, rowIndex, cols);
+        var w = randn([latents, d], generator: g);
+        var y = randn([rows, d], generator: g);
+        foreach (var type in new[] { ScalarType.Float32, ScalarType.Float64 })   // the CPU loops, then libtorch's COO product
+        {
+            var combined = SparseKernels.Combine(rowIndex, cols, values.to(type), w.to(type), rows);
+            Assert.True((combined.to(ScalarType.Float32) - dense.matmul(w)).abs().max().item<float>() < 1e-4, $"{type} combine");
+            var scattered = SparseKernels.Scatter(rowIndex, cols, values.to(type), y.to(type), latents);
+            Assert.True((scattered.to(ScalarType.Float32) - dense.t().matmul(y)).abs().max().item<float>() < 1e-4, $"{type} scatter");
+        }
+    }
+
+    [Theory]
+    [InlineData("Relu", 64)]
+    [InlineData("AprilUpdate", 64)]
+    [InlineData("Relu", 1)]     // fewer rows than one block
+    [InlineData("Relu", 130)]   // a partial last block
+    public void TheFusedReluEncoderHasAutogradsValuesAndGradients(string name, int batch)
+    {
+        var config = new SaeConfig { Name = "t", Architecture = Enum.Parse<SaeArchitecture>(name), DSae = DSae - 1 };   // d_sae not a multiple of the SIMD width
+        var x = randn([batch, DIn], generator: new Generator(41));
+        var g = new Generator(43);
+        var upstreamF = randn([batch, DSae - 1], generator: g);
+        var upstreamSums = randn([DSae - 1], generator: g);
+        var results = new[] { true, false }.Select(fused =>
+        {
+            using var sae = (ReluSae)SaeInitialization.Create(config, DIn, TorchRuntime.Generator(4, "test/init"), CPU);
+            using (no_grad()) sae.b_dec.copy_(randn([DIn], generator: new Generator(47)));
+            var (f, sums) = fused ? ReluEncoder.Apply(sae, x) : Reference(sae);
+            ((f * upstreamF).sum() + (sums * upstreamSums).sum()).backward();
+            return (F: f.detach().clone(), Sums: sums.detach().clone(), Grads: sae.Parameters.Select(p => p.Tensor.grad?.clone()).ToList());
+        }).ToArray();
+        AssertClose(results[1].F, results[0].F, "f");
+        AssertClose(results[1].Sums, results[0].Sums, "Σ_b f");
+        for (int i = 0; i < results[0].Grads.Count; i++)
+            if (results[1].Grads[i] is { } expected) AssertClose(expected, results[0].Grads[i]!, $"gradient {i}");
+
+        (Tensor, Tensor) Reference(ReluSae sae)
+        {
+            var f = sae.PreActivation(x, sae.b_enc).relu();
+            return (f, f.sum(dim: 0));
+        }
+    }
 }
