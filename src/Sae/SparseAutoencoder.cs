@@ -62,7 +62,26 @@ public abstract class SparseAutoencoder : IDisposable
     /// <summary>Latent activations f [B, d_sae] of x [B, d_in], as SAELens computes them from the saved files.</summary>
     public abstract Tensor Encode(Tensor x);
 
-    public Tensor Decode(Tensor f) => Affine(b_dec, f, W_dec);
+    /// <summary>
+    /// x̂ = f·W_dec + b_dec. Without gradient (evaluation), on the CPU in float32, latents with at most 1/16 of their entries
+    /// non-zero (a TopK or trained SAE's) are decoded from those entries alone (<see cref="SparseKernels.Combine"/>): n·d
+    /// multiply-adds instead of the dense B·d_sae·d, the same sums in another order.
+    /// </summary>
+    public Tensor Decode(Tensor f)
+    {
+        if (!is_grad_enabled() && f.ndim == 2 && f.device.type == TorchSharp.DeviceType.CPU && f.dtype == ScalarType.Float32
+            && W_dec.dtype == ScalarType.Float32 && MatmulDtype == ScalarType.Float32)
+        {
+            using var scope = NewDisposeScope();
+            if (f.count_nonzero().item<long>() * 16 <= f.numel())
+            {
+                var nonZero = f.nonzero();
+                var (rows, cols) = (nonZero[.., 0], nonZero[.., 1]);
+                return SparseKernels.Combine(rows, cols, f.index(rows, cols), W_dec, f.shape[0]).add_(b_dec).MoveToOuterDisposeScope();
+            }
+        }
+        return Affine(b_dec, f, W_dec);
+    }
 
     public Tensor Reconstruct(Tensor x) => Decode(Encode(x));
 

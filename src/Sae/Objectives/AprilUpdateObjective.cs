@@ -18,10 +18,11 @@ public sealed class AprilUpdateObjective(SaeConfig config, ReluSae sae) : SaeObj
 
     public override ObjectiveOutput Forward(Tensor x, StepContext step)
     {
-        var (f, perLatent) = ReluEncoder.Apply(sae, x);   // perLatent = Σ_b f_bi, positive exactly for the latents that fired
+        var f = sae.Encode(x);
         var xHat = sae.Decode(f);
         var (reconstruction, mse) = Reconstruction(x, xHat);
         var decoderNorms = sae.W_dec.norm(dim: 1, keepdim: false);   // [d_sae]; gradient flows into W_dec too
+        var perLatent = f.sum(dim: 0);   // positive exactly for the latents that fired (f ≥ 0)
         var sparsity = SparsityCoefficient(step.SparsityScale) * (perLatent * decoderNorms).sum() / x.shape[0];
         return new ObjectiveOutput(reconstruction + sparsity, f, xHat, mse, sparsity, Zero(mse)) { FiredLatents = perLatent.detach().gt(0) };
     }

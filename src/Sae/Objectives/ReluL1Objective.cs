@@ -17,11 +17,12 @@ public sealed class ReluL1Objective(SaeConfig config, ReluSae sae) : SaeObjectiv
 
     public override ObjectiveOutput Forward(Tensor x, StepContext step)
     {
-        // Σ_b f_bi per latent comes with f: its sum is the L1, and (f ≥ 0) it is positive exactly for the latents that
-        // fired, which spares the trainer another pass over [B, d_sae].
-        var (f, perLatent) = ReluEncoder.Apply(sae, x);
+        var f = sae.Encode(x);
         var xHat = sae.Decode(f);
         var (reconstruction, mse) = Reconstruction(x, xHat);
+        // Σ_b f_bi per latent first: its sum is the L1, and (f ≥ 0) it is positive exactly for the latents that fired,
+        // which spares the trainer another pass over [B, d_sae].
+        var perLatent = f.sum(dim: 0);
         var sparsity = SparsityCoefficient(step.SparsityScale) * (perLatent.sum() / x.shape[0]);
         return new ObjectiveOutput(reconstruction + sparsity, f, xHat, mse, sparsity, Zero(mse)) { FiredLatents = perLatent.detach().gt(0) };
     }

@@ -95,7 +95,7 @@ public sealed class KSparseSelection
     static Entries RowTopK(Tensor pre, long start, int k, Tensor? columns)
     {
         k = (int)Math.Min(k, pre.shape[1]);
-        var (values, indices) = pre.topk(k, dim: 1, largest: true, sorted: false);
+        var (values, indices) = SparseKernels.RowTopK(pre, k);
         var rows = arange(start, start + pre.shape[0], ScalarType.Int64, pre.device).repeat_interleave(k);
         var cols = indices.flatten();
         return new Entries(rows, columns is null ? cols : columns.index_select(0, cols), values.flatten());

@@ -13,7 +13,7 @@ namespace SaePipeline.Bench;
 
 /// <summary>
 /// `stages bench core`: what the shared-pass cache saves in SAEBench's core evaluation. On the same rows of the built-in
-/// corpus and the same random ReLU SAEs it times (a) the evaluation as SAEBench runs it, every pass per SAE (the
+/// corpus and the same random SAEs (ReLU, or TopK with --architecture topk) it times (a) the evaluation as SAEBench runs it, every pass per SAE (the
 /// baseline, measured in the same run), (b) the shared passes written once to a temp folder, and (c) each SAE's
 /// evaluation from that cache. The first SAE costs (b) + (c), each further SAE (c); the ratios say how much cheaper
 /// an extra SAE is than the first, and than SAEBench's way. It also checks that (a) and (c) give the same numbers.
@@ -27,6 +27,12 @@ public static class CoreBench
         string hookName = cl.Get("hook") ?? "blocks.2.hook_resid_post";
         int dSaeFactor = cl.Int("expansion", 8), saes = cl.Int("saes", 3), prompts = cl.Int("batch", 16), context = cl.Int("context", 128);
         int rounds = cl.Int("rounds", 3);
+        int? k = (cl.Get("architecture") ?? "relu") switch
+        {
+            "relu" => null,
+            "topk" => cl.Int("k", 32),
+            var other => throw new PipelineException($"--architecture must be relu or topk, got '{other}'", "bench"),
+        };
         int recon = cl.Int("reconstruction-batches", CoreEvalConfig.BuiltinReconstructionBatches);
         int sparsity = cl.Int("sparsity-batches", CoreEvalConfig.BuiltinSparsityVarianceBatches);
         if (saes < 2) throw new PipelineException("--saes must be at least 2 (the first SAE and an additional one)", "bench");
@@ -45,10 +51,10 @@ public static class CoreBench
         var rows = CoreTokenStream.Rows(corpus, tokenizer, context, (long)stream.Batches * prompts, stream.Seed).ToList();
         int d = model.Dims.DModel, dSae = dSaeFactor * d;
         Console.WriteLine($"bench core: {model.Dims.Architecture} ({model.Dims.NLayers} layers, d_model {d}, vocab {model.Dims.VocabSize}) at {hook.Name}, " +
-                          $"{recon} reconstruction and {sparsity} sparsity batches of {prompts} × {context} tokens, {saes} random ReLU SAEs of {dSae} latents, " +
+                          $"{recon} reconstruction and {sparsity} sparsity batches of {prompts} × {context} tokens, {saes} random {(k is null ? "ReLU" : $"TopK (k {k})")} SAEs of {dSae} latents, " +
                           $"device {TorchRuntime.Describe(device)}, {rounds} rounds");
 
-        var list = Enumerable.Range(0, saes).Select(i => RandomSae(d, dSae, i)).ToList();
+        var list = Enumerable.Range(0, saes).Select(i => RandomSae(d, dSae, i, k)).ToList();
         var directTimes = new List<double>();
         var sharedTimes = new List<double>();
         var perSae = new List<double>();
@@ -114,12 +120,15 @@ public static class CoreBench
     static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>A ReLU SAE with unit decoder rows and the encoder their transpose, a small negative bias so that it is sparse.</summary>
-    static ReluSae RandomSae(int d, int dSae, int seed)
+    /// <summary>A random SAE with tied unit-norm directions: ReLU with b_enc = −0.5, or TopK with k latents per token.</summary>
+    static SparseAutoencoder RandomSae(int d, int dSae, int seed, int? k)
     {
         using var scope = NewDisposeScope();
         var g = new Generator((ulong)(1000 + seed));
         var wDec = randn([dSae, d], generator: g);
         wDec = wDec / wDec.norm(dim: 1, keepdim: true);
-        return new ReluSae(wDec.t().contiguous(), full([dSae], -0.5f), wDec, zeros([d]));
+        return k is { } kept
+            ? new TopKSae(wDec.t().contiguous(), zeros([dSae]), wDec, zeros([d]), kept)
+            : new ReluSae(wDec.t().contiguous(), full([dSae], -0.5f), wDec, zeros([d]));
     }
 }

@@ -200,34 +200,36 @@ public sealed class SparseStepTests
     }
 
     [Theory]
-    [InlineData("Relu", 64)]
-    [InlineData("AprilUpdate", 64)]
-    [InlineData("Relu", 1)]     // fewer rows than one block
-    [InlineData("Relu", 130)]   // a partial last block
-    public void TheFusedReluEncoderHasAutogradsValuesAndGradients(string name, int batch)
+    [InlineData(3)]      // 3 of 96 latents per row: decoded from the kept entries
+    [InlineData(96)]     // dense: the matmul
+    public void DecodingWithoutGradientIsTheDenseDecodeWhetherSparseOrNot(int k)
     {
-        var config = new SaeConfig { Name = "t", Architecture = Enum.Parse<SaeArchitecture>(name), DSae = DSae - 1 };   // d_sae not a multiple of the SIMD width
-        var x = randn([batch, DIn], generator: new Generator(41));
-        var g = new Generator(43);
-        var upstreamF = randn([batch, DSae - 1], generator: g);
-        var upstreamSums = randn([DSae - 1], generator: g);
-        var results = new[] { true, false }.Select(fused =>
-        {
-            using var sae = (ReluSae)SaeInitialization.Create(config, DIn, TorchRuntime.Generator(4, "test/init"), CPU);
-            using (no_grad()) sae.b_dec.copy_(randn([DIn], generator: new Generator(47)));
-            var (f, sums) = fused ? ReluEncoder.Apply(sae, x) : Reference(sae);
-            ((f * upstreamF).sum() + (sums * upstreamSums).sum()).backward();
-            return (F: f.detach().clone(), Sums: sums.detach().clone(), Grads: sae.Parameters.Select(p => p.Tensor.grad?.clone()).ToList());
-        }).ToArray();
-        AssertClose(results[1].F, results[0].F, "f");
-        AssertClose(results[1].Sums, results[0].Sums, "Σ_b f");
-        for (int i = 0; i < results[0].Grads.Count; i++)
-            if (results[1].Grads[i] is { } expected) AssertClose(expected, results[0].Grads[i]!, $"gradient {i}");
+        var config = Config(SaeArchitecture.Topk, k);
+        var (sae, _) = Make(config, seed: 6);
+        using var noGrad = no_grad();
+        var f = sae.Encode(Inputs(8));
+        var expected = f.matmul(sae.W_dec) + sae.b_dec;
+        AssertClose(expected, sae.Decode(f), "x̂");
+    }
 
-        (Tensor, Tensor) Reference(ReluSae sae)
+    [Theory]
+    [InlineData(1, 1000)]
+    [InlineData(5, 37)]      // rows shorter than a few SIMD vectors, not a multiple of the width
+    [InlineData(32, 1024)]
+    [InlineData(64, 64)]     // k = the row length: every entry
+    public void TheCpuRowTopKSelectsTorchsTopK(int k, int cols)
+    {
+        var g = new Generator(53);
+        var pre = randn([50, cols], generator: g);
+        pre[7] = arange(cols, ScalarType.Float32);   // ascending: every entry raises the threshold
+        pre[8] = -arange(cols, ScalarType.Float32);  // descending: the first k are the answer
+        pre[9, cols / 2] = float.NaN;                // NaN ranks above every number, as in torch.topk
+        var (values, indices) = SparseKernels.RowTopK(pre, k);
+        var (expectedValues, expectedIndices) = pre.topk(k, dim: 1, largest: true, sorted: false);
+        for (int r = 0; r < 50; r++)
         {
-            var f = sae.PreActivation(x, sae.b_enc).relu();
-            return (f, f.sum(dim: 0));
+            Assert.Equal(expectedIndices[r].data<long>().Order(), indices[r].data<long>().Order());
+            Assert.True(pre[r].index_select(0, indices[r]).nan_to_num(99).eq(values[r].nan_to_num(99)).all().item<bool>());
         }
     }
 }
