@@ -28,9 +28,9 @@ public static class Commands
           stages push   --pipeline <yaml> [options] --cache <folder|s3://…>   publish the plan's finished results to the shared cache
           stages pull   --pipeline <yaml> [options] --cache <folder|s3://…>   fetch the plan's results this artifacts root lacks
           stages msbuild-targets <file>     write the stage targets (build/Stages.targets) from the stage table
-          stages bench  [sae] [--architecture A|all] [--d-in N] [--d-sae N] [--batch N] [--k N] [--dtype float32|bfloat16] [--steps N] [--rounds N] [--device D]   SAE step vs raw matmul rate
+          stages bench  [sae] [--architecture A[,B...]|all] [--shape default|large] [--d-in N] [--d-sae N] [--batch N] [--k N] [--dtype float32|bfloat16|both] [--steps N] [--rounds N] [--device D]   SAE step vs raw matmul rate and vs its dense step
           stages bench  lm [--batch N] [--context N] [--layer L] [--rounds N] [--device D]   LM forward tokens/s, fp32 and bf16
-          stages bench  core --model <folder> [--hook H] [--saes N] [--expansion E] [--reconstruction-batches N] [--sparsity-batches N] [--rounds N]   core eval: first SAE vs each additional SAE (shared-pass cache)
+          stages bench  core --model <folder> [--hook H] [--saes N] [--expansion E] [--architecture relu|topk] [--k N] [--reconstruction-batches N] [--sparsity-batches N] [--rounds N]   core eval: first SAE vs each additional SAE (shared-pass cache)
           stages bench  cache --model <folder> [--hook H] [--batch N] [--rows N] [--dtype float32|bfloat16] [--shape pythia-70m]   cache tokens/s vs the bare forward
           stages forward <model-folder> --input-ids <ids.npy> [--hook <name>]... --out <file.safetensors> [--dtype float32|bfloat16]
           stages tokenize <model-or-tokenizer-folder> --texts <in.json> --out <out.json>

@@ -6,7 +6,7 @@ using SaePipeline.Runtime;
 //   stages <stage-command> <spec.json>
 // and use the planning commands; people can run any of them directly too:
 //   stages plan|status|dag|prune --pipeline pipeline.yaml [--artifacts dir] [--set key=value]...
-//   stages bench [--d-in 256 --d-sae 1024 --batch 1024 --steps 20]
+//   stages bench [--shape large] [--architecture topk,batch_topk] [--dtype float32]
 // Exit codes: 0 success, 1 a problem the user can fix (printed as an MSBuild-style error line), 2 a bug.
 try
 {

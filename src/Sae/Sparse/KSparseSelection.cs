@@ -13,13 +13,11 @@ public sealed class KSparseSelection
 {
     readonly Tensor x, wEnc, bias;
     readonly long batch, dSae, chunkRows;
-    readonly ScalarType matmulDtype;
 
     /// <param name="bias">[d_sae] the bias added to x·W_enc (SparseAutoencoder.EncoderBias), no gradient needed.</param>
     /// <param name="chunkRows">Rows per chunk; by default about 4M pre-activations.</param>
     public KSparseSelection(Tensor x, Tensor wEnc, Tensor bias, ScalarType matmulDtype, long? chunkRows = null)
     {
-        this.matmulDtype = matmulDtype;
         this.x = x.to(matmulDtype);
         this.wEnc = wEnc.detach().to(matmulDtype);
         this.bias = bias.detach().to(matmulDtype);
@@ -32,14 +30,8 @@ public sealed class KSparseSelection
     /// row's kAux largest positive pre-activations among them (AuxK), from one pass over the chunks.</summary>
     public (Entries Kept, Entries? Aux) TopK(int k, Tensor? dead, int kAux)
     {
-        var kept = new List<Entries>();
-        var aux = new List<Entries>();
-        foreach (var (start, pre) in Chunks())
-        {
-            kept.Add(RowTopK(pre, start, Math.Min(k, (int)dSae), columns: null));
-            if (dead is not null) aux.Add(RowTopK(pre.index_select(1, dead), start, kAux, dead));
-        }
-        return (Entries.Cat(kept).Positive(), dead is null ? null : Entries.Cat(aux).Positive());
+        var (kept, aux) = Scan(Math.Min(k, (int)dSae), dead, kAux);
+        return (kept.Positive(), aux?.Positive());
     }
 
     /// <summary>
@@ -54,34 +46,39 @@ public sealed class KSparseSelection
     {
         long keep = Math.Min(k * batch, batch * dSae);
         int m = (int)Math.Min(dSae, 2L * k);
-        var candidates = new List<Entries>();
-        var aux = new List<Entries>();
-        foreach (var (start, pre) in Chunks())
-        {
-            candidates.Add(RowTopK(pre, start, m, columns: null));
-            if (dead is not null) aux.Add(RowTopK(pre.index_select(1, dead), start, kAux, dead));
-        }
-        var offered = Entries.Cat(candidates);
+        var (offered, aux) = Scan(m, dead, kAux);
+        var top = offered.Values.topk((int)Math.Min(keep, offered.Count), 0, largest: true, sorted: false);
         if (m < dSae)
         {
             var rowMinimum = offered.Values.view(batch, m).amin(1);
-            var threshold = offered.Values.topk((int)Math.Min(keep, offered.Count), 0, largest: true, sorted: false).values.min();
+            var threshold = top.values.min();
             var incomplete = rowMinimum.ge(threshold).logical_and_(rowMinimum.gt(0)).nonzero().flatten();
             if (incomplete.shape[0] > 0)
             {
                 var complete = ones([batch], ScalarType.Bool, x.device).index_fill_(0, incomplete, false);
-                var whole = WholeRows(incomplete);
-                offered = Entries.Cat([offered.Where(complete.index_select(0, offered.Rows)), whole]);
+                offered = Entries.Cat([offered.Where(complete.index_select(0, offered.Rows)), WholeRows(incomplete)]);
+                top = offered.Values.topk((int)Math.Min(keep, offered.Count), 0, largest: true, sorted: false);
             }
         }
-        var top = offered.Values.topk((int)Math.Min(keep, offered.Count), 0, largest: true, sorted: false).indexes;
-        return (offered.Select(top).Positive(), dead is null ? null : Entries.Cat(aux).Positive());
+        return (offered.Select(top.indexes).Positive(), aux?.Positive());
     }
 
-    IEnumerable<(long Start, Tensor Pre)> Chunks()
+    /// <summary>
+    /// Each row's m largest pre-activations, and its kAux largest among <paramref name="dead"/> when given. A chunk's
+    /// pre-activations are freed before the next chunk is computed, so the allocator hands the next one the same memory.
+    /// </summary>
+    (Entries Candidates, Entries? Aux) Scan(int m, Tensor? dead, int kAux)
     {
-        for (long s = 0; s < batch; s += chunkRows)
-            yield return (s, Affine(x.narrow(0, s, Math.Min(chunkRows, batch - s))).to(ScalarType.Float32));
+        var candidates = new List<Entries>();
+        var aux = new List<Entries>();
+        for (long start = 0; start < batch; start += chunkRows)
+        {
+            using var scope = NewDisposeScope();
+            var pre = Affine(x.narrow(0, start, Math.Min(chunkRows, batch - start))).to(ScalarType.Float32);
+            candidates.Add(RowTopK(pre, start, m, columns: null).MoveToOuterDisposeScope());
+            if (dead is not null) aux.Add(RowTopK(pre.index_select(1, dead), start, kAux, dead).MoveToOuterDisposeScope());
+        }
+        return (Entries.Cat(candidates), dead is null ? null : Entries.Cat(aux));
     }
 
     Tensor Affine(Tensor rows) => addmm(bias, rows, wEnc, beta: 1, alpha: 1);
@@ -111,6 +108,8 @@ public sealed class KSparseSelection
         public Entries Where(Tensor mask) => new(Rows.masked_select(mask), Cols.masked_select(mask), Values.masked_select(mask));
 
         public Entries Positive() => Where(Values.gt(0));
+
+        public Entries MoveToOuterDisposeScope() => new(Rows.MoveToOuterDisposeScope(), Cols.MoveToOuterDisposeScope(), Values.MoveToOuterDisposeScope());
 
         public static Entries Cat(IReadOnlyList<Entries> parts) => parts.Count == 1 ? parts[0] :
             new(cat(parts.Select(p => p.Rows).ToList(), 0), cat(parts.Select(p => p.Cols).ToList(), 0), cat(parts.Select(p => p.Values).ToList(), 0));

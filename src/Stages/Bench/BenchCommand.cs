@@ -48,7 +48,7 @@ public static class BenchCommand
         };
         var architectures = (cl.Get("architecture") ?? "all") == "all"
             ? Enum.GetValues<SaeArchitecture>()
-            : [Json.Deserialize<SaeArchitecture>(System.Text.Json.Nodes.JsonValue.Create(cl.Get("architecture"))!, "--architecture")];
+            : cl.Get("architecture")!.Split(',').Select(a => Json.Deserialize<SaeArchitecture>(System.Text.Json.Nodes.JsonValue.Create(a.Trim())!, "--architecture")).ToArray();
         var device = TorchRuntime.Resolve(choice);
         double flops = 10.0 * b * d * f;
         Console.WriteLine($"bench: SAE training step vs raw matmuls, d_in {d}, d_sae {f}, batch {b}, k {k}, device {TorchRuntime.Describe(device)}, " +
