@@ -10,11 +10,12 @@ namespace SaePipeline.Sae;
 ///   Scatter:  out[c]   = Σ_{i: c_i = c} a_i · y[r_i]        (∂W_dec with y = ∂x̂, ∂W_encᵀ with y = x; [F, d])
 ///   Sampled:  out[i]   = y[r_i] · W[c_i]                    (∂a = ∂x̂·W_decᵀ at the kept entries only; [n])
 /// each n·d multiply-adds instead of the dense B·F·d. On the CPU in float32 they are parallel SIMD loops over the
-/// tensors' memory: libtorch's sparse (COO) × dense product runs on one thread and took 2–3× as long here, and it has
-/// no CPU sampled product at all (sampled_addmm wants CSR, which TorchSharp does not expose; gathering rows through torch
-/// ops cost 8× the loop). Combine and Scatter split their outputs, not their entries, among threads, and every output
-/// row adds its entries in entry order: the sums do not depend on the thread count. Other devices and dtypes use
-/// libtorch's COO product and a chunked gather.
+/// tensors' memory. libtorch's sparse (COO) × dense product runs on one thread: at d_in 512, d_sae 16384, B 4096, k 64
+/// it took 1.9× (Combine) and 3.5× (Scatter) as long as these loops, about the same at the default shapes. It has no CPU
+/// sampled product (sampled_addmm wants CSR, which TorchSharp does not expose), and gathering W's rows through torch ops
+/// took 8× the loop. Combine and Scatter split their outputs, not their entries, among threads, and every output row
+/// adds its entries in entry order: the sums do not depend on the thread count. Other devices and dtypes use libtorch's
+/// COO product and a chunked gather.
 /// </summary>
 public static class SparseKernels
 {
@@ -43,12 +44,12 @@ public static class SparseKernels
     }
 
     /// <summary>
-    /// Each row's k largest entries (values, column indices; unordered), as torch.topk(k, dim: 1, sorted: false). libtorch's
-    /// CPU top-k costs about 5 ns per entry on rows of a thousand (5 ms for [1024, 1024], three encoder matmuls' worth).
-    /// Here a row is scanned a SIMD vector at a time against a running threshold, the k-th largest so far: most vectors
-    /// have no entry above it and cost one comparison. Entries above it are appended to a buffer of 2k, which, when full,
-    /// is cut back to its k largest (a quickselect), raising the threshold. NaN counts as larger than any number, as in
-    /// torch.topk, so a diverged step still shows in the loss.
+    /// Each row's k largest entries (values, column indices; unordered), as torch.topk(k, dim: 1, sorted: false). A row is
+    /// scanned a SIMD vector at a time against a running threshold, the k-th largest so far: most vectors have no entry
+    /// above it and cost one comparison. Entries above it are appended to a buffer of 2k, which, when full, is cut back to
+    /// its k largest (a quickselect), raising the threshold. libtorch's CPU top-k took 1.6× as long on [4096, 16384] with
+    /// k 64, and 1.15× on [1024, 1024] with k 32, where both are dominated by the first few hundred entries of each row.
+    /// NaN counts as larger than any number, as in torch.topk, so a diverged step still shows in the loss.
     /// </summary>
     public static (Tensor Values, Tensor Indices) RowTopK(Tensor pre, int k)
     {
