@@ -6,12 +6,10 @@ namespace SaePipeline.Sae;
 /// A batch's latent activations f [B, d_sae] kept as a list of its non-zero entries (COO): entry i is f[Rows[i], Cols[i]]
 /// = Values[i]. A k-sparse objective keeps n ≈ B·k of the B·d_sae activations, so everything after the selection (the
 /// decode, its backward, the encoder's weight gradient, dead-latent bookkeeping) costs B·k·d instead of B·d_sae·d
-/// (<see cref="SparseDecode"/>, <see cref="KeptPreActivations"/>). Rows are in ascending order; (row, col) pairs are unique.
+/// (<see cref="SparseDecode"/>, <see cref="KeptPreActivations"/>). (row, col) pairs are unique; their order is the selection's.
 /// </summary>
 public sealed record SparseLatents(Tensor Rows, Tensor Cols, Tensor Values, long BatchSize, long DSae)
 {
-    public long Count => Values.shape[0];
-
     /// <summary>The dense [B, d_sae] tensor (no gradient): for tests, logs and objectives that need the whole matrix.</summary>
     public Tensor ToDense()
     {

@@ -13,9 +13,9 @@ namespace SaePipeline.Bench;
 
 /// <summary>
 /// `stages bench core`: what the shared-pass cache saves in SAEBench's core evaluation. On the same rows of the built-in
-/// corpus and the same random SAEs (ReLU, or TopK with --architecture topk) it times (a) the evaluation as SAEBench runs it, every pass per SAE (the
-/// baseline, measured in the same run), (b) the shared passes written once to a temp folder, and (c) each SAE's
-/// evaluation from that cache. The first SAE costs (b) + (c), each further SAE (c); the ratios say how much cheaper
+/// corpus and the same random SAEs (ReLU, or TopK with --architecture topk) it times (a) the evaluation as SAEBench
+/// runs it, every pass per SAE (the baseline, measured in the same run), (b) the shared passes written once to a temp
+/// folder, and (c) each SAE's evaluation from that cache. The first SAE costs (b) + (c), each further SAE (c); the ratios say how much cheaper
 /// an extra SAE is than the first, and than SAEBench's way. It also checks that (a) and (c) give the same numbers.
 /// </summary>
 public static class CoreBench
