@@ -21,7 +21,7 @@ public sealed class GatedSae : SparseAutoencoder
             using var scope = NewDisposeScope();
             var wDec = SaeInitialization.UnitRows(randn([c.DSae, dIn], generator: generator));
             Tensor Zeros(int n) => zeros([n]).to(device).requires_grad_();
-            return new GatedSae(wDec.t().contiguous().to(device).requires_grad_(), Zeros(c.DSae), Zeros(c.DSae), Zeros(c.DSae),
+            return new GatedSae(SaeInitialization.EncoderParam(wDec.clone(), device), Zeros(c.DSae), Zeros(c.DSae), Zeros(c.DSae),
                                 wDec.to(device).requires_grad_(), Zeros(dIn));
         },
         Objective = (c, sae) => new GatedObjective(c, SaeArchitectureDefinition.As<GatedSae>(sae, SaeArchitecture.Gated)),

@@ -60,7 +60,7 @@ public sealed class ReluSae : SparseAutoencoder
         var bEnc = rand([dSae], generator: generator).mul_(2 * bound).sub_(bound);
         if (zeroEncoderBias) bEnc.zero_();
         return new ReluSae(
-            w.clone().to(device).requires_grad_(),
+            SaeInitialization.EncoderParam(w.t(), device),
             bEnc.to(device).requires_grad_(),
             w.t().contiguous().to(device).requires_grad_(),
             zeros([dIn], device: device).requires_grad_());
