@@ -18,6 +18,30 @@ public sealed class ArchitectureTests
 
     static Tensor Inputs(int seed = 1) => randn([Batch, DIn], generator: new Generator((ulong)seed));
 
+    public static TheoryData<SaeArchitecture> Architectures() => [.. Enum.GetValues<SaeArchitecture>()];
+
+    /// <summary>
+    /// Every initialisation stores W_enc latent-major (SaeInitialization.EncoderParam) as a trainable leaf, and a step's
+    /// gradient arrives in the same layout, so Adam's moments and its update walk the memory in one order. Which ∂W_enc
+    /// product libtorch uses follows from this layout (the speed is bench's business, not a test's).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void TrainingKeepsTheEncoderLatentMajor(SaeArchitecture architecture)
+    {
+        var config = new SaeConfig { Name = "t", Architecture = architecture, DSae = DSae, K = 4, BatchSize = Batch, TrainingTokens = Batch * 10, LrWarmupSteps = 0 };
+        using var sae = SaeInitialization.Create(config, DIn, TorchRuntime.Generator(3, "test/init"), CPU);
+        Assert.Equal(new long[] { 1, DIn }, sae.W_enc.stride());
+        Assert.True(sae.W_enc.is_leaf && sae.W_enc.requires_grad);
+        var before = sae.W_enc.detach().clone();
+        using var trainer = new SaeTrainer(SaeObjective.Create(config, sae), config, TorchRuntime.Generator(3, "test/resample"));
+        trainer.Step(Inputs() * 3, 0, log: false);
+        Assert.Equal(new long[] { 1, DIn }, sae.W_enc.stride());
+        Assert.Equal(new long[] { 1, DIn }, sae.W_enc.grad!.stride());
+        Assert.Equal(new long[] { 1, DIn }, trainer.Adam.FirstMoments[0].stride());
+        Assert.False(sae.W_enc.detach().eq(before).all().item<bool>(), "the step moved W_enc");
+    }
+
     [Fact]
     public void TopKKeepsExactlyKLatentsAndTheyAreTheLargestPreActivations()
     {
