@@ -38,6 +38,9 @@ public sealed record EvalsConfig : IValidatedConfig
     /// <summary>SAEBench's sparse probing (docs/saebench.md §3). Absent: not run.</summary>
     public SparseProbingConfig? SparseProbing { get; init; }
 
+    /// <summary>SAEBench's first-letter feature absorption (<see cref="AbsorptionConfig"/>). Absent: not run.</summary>
+    public AbsorptionConfig? Absorption { get; init; }
+
     /// <summary>Spurious correlation removal (docs/saebench.md §2.3, §2.9). Absent: not run.</summary>
     public ScrConfig? Scr { get; init; }
 
