@@ -10,8 +10,8 @@ public sealed record SlurmConfig : SlurmResources, IValidatedConfig
     /// <summary>The stages, by MSBuild target (a test keeps this equal to the stage table's).</summary>
     public static readonly IReadOnlyList<string> StageTargets =
     [
-        "PrepareModel", "CacheActivations", "TrainProbes", "TrainSae", "EvaluateSynthetic", "EvaluateCore", "EvaluateSparseProbing",
-        "EvaluateCausal", "EvaluateScr", "EvaluateTpp", "Report",
+        "PrepareModel", "CacheActivations", "TrainProbes", "PrepareAbsorption", "TrainSae", "EvaluateSynthetic", "EvaluateCore",
+        "EvaluateSparseProbing", "EvaluateAbsorption", "EvaluateCausal", "EvaluateScr", "EvaluateTpp", "Report",
     ];
 
     /// <summary>Per stage, the options that differ from the ones above, e.g. <c>TrainSae: {gres: "gpu:1", time: "08:00:00"}</c>.</summary>

@@ -49,8 +49,17 @@ public static class LetterProbe
     public static LinearMultiProbe Train(float[] x, int n, int dim, int[] labels, int classes, MultiProbeSettings s, long seed, Device device)
     {
         using var scope = NewDisposeScope();
-        var generator = TorchRuntime.Generator(seed, "absorption-probe");
-        var features = tensor(x, [n, dim], device: device);
+        return Train(tensor(x, [n, dim], device: device), labels, classes, s, seed, "absorption-probe");
+    }
+
+    /// <param name="features">[n, dim] float32 on the device the probe trains on.</param>
+    /// <param name="stream">Names the seed's random stream, so two probes of one seed draw independently.</param>
+    public static LinearMultiProbe Train(Tensor features, int[] labels, int classes, MultiProbeSettings s, long seed, string stream)
+    {
+        using var scope = NewDisposeScope();
+        var device = features.device;
+        int n = (int)features.shape[0], dim = (int)features.shape[1];
+        var generator = TorchRuntime.Generator(seed, stream);
         var targets = nn.functional.one_hot(tensor(labels.Select(l => (long)l).ToArray(), device: device), classes).to(float32);
         var positives = targets.sum(dim: 0);
         // A class with no training positives has nothing to weigh up; weight 1 keeps its loss finite.

@@ -10,6 +10,7 @@ public static class EvalTypes
     public const string Scr = "scr";
     public const string Tpp = "tpp";
     public const string SparseProbing = "sparse_probing";
+    public const string Absorption = "absorption_first_letter";
 
     /// <summary>Not a SAEBench evaluation: normalised causal effects of each latent.</summary>
     public const string Causal = "causal";

@@ -62,15 +62,20 @@ public static class L2LogisticRegression
     /// <param name="features">Row-major [n, k] float32 features.</param>
     /// <param name="labels">n labels, 1 (positive) or 0 (negative); anything above 0.5 counts as positive.</param>
     /// <param name="c">sklearn's C: the inverse L2 strength, multiplying the summed log-loss.</param>
+    /// <param name="balanced">
+    /// sklearn's <c>class_weight="balanced"</c>: each example's log-loss is weighted by n / (2·n_class), so both classes
+    /// weigh the same in total (SAEBench's absorption k-sparse probes use it).
+    /// </param>
     /// <exception cref="ArgumentException">Shapes disagree, or only one class is present (sklearn raises too).</exception>
-    public static LogisticFit Fit(ReadOnlySpan<float> features, int n, int k, ReadOnlySpan<float> labels, double c = 1.0)
+    public static LogisticFit Fit(ReadOnlySpan<float> features, int n, int k, ReadOnlySpan<float> labels, double c = 1.0, bool balanced = false)
     {
         Validate(features, n, k, labels, c);
-        int hasPositive = 0, hasNegative = 0;
+        int positives = 0;
         foreach (float y in labels)
-            if (y > 0.5f) hasPositive = 1; else hasNegative = 1;
-        if (hasPositive + hasNegative < 2)
+            if (y > 0.5f) positives++;
+        if (positives == 0 || positives == n)
             throw new ArgumentException("logistic regression needs examples of both classes", nameof(labels));
+        var weights = balanced ? new ClassWeights(n / (2.0 * positives), n / (2.0 * (n - positives))) : ClassWeights.Uniform;
 
         double maxAbs = 0;
         foreach (float v in features) maxAbs = Math.Max(maxAbs, Math.Abs((double)v));
@@ -86,8 +91,8 @@ public static class L2LogisticRegression
         var step = new double[p];
         var logits = new double[n];
 
-        double objective = Evaluate(features, n, k, labels, c, theta, logits);
-        GradientAndHessian(features, n, k, labels, c, theta, logits, gradient, hessian);
+        double objective = Evaluate(features, n, k, labels, c, weights, theta, logits);
+        GradientAndHessian(features, n, k, labels, c, weights, theta, logits, gradient, hessian);
         double gradientMax = MaxAbs(gradient);
         int iterations = 0;
         while (gradientMax >= tolerance && iterations < MaxIterations)
@@ -113,21 +118,21 @@ public static class L2LogisticRegression
             for (int halving = 0; halving < 60 && !accepted; halving++, t *= 0.5)
             {
                 for (int i = 0; i < p; i++) trial[i] = theta[i] + t * step[i];
-                value = Evaluate(features, n, k, labels, c, trial, logits);
+                value = Evaluate(features, n, k, labels, c, weights, trial, logits);
                 accepted = value < objective && value <= objective + 1e-4 * t * slope;
             }
             if (accepted)
-                GradientAndHessian(features, n, k, labels, c, trial, logits, trialGradient, trialHessian);
+                GradientAndHessian(features, n, k, labels, c, weights, trial, logits, trialGradient, trialHessian);
             else
             {
                 // No step lowers f measurably: near the optimum Newton's decrease ½∇fᵀH⁻¹∇f falls below f's rounding
                 // (about n·ε·|f|) long before ∇f reaches its own, much finer, rounding floor. There the full Newton
                 // step is the right one; accept it if f stays flat to rounding and it shrinks the gradient, else stop.
                 for (int i = 0; i < p; i++) trial[i] = theta[i] + step[i];
-                value = Evaluate(features, n, k, labels, c, trial, logits);
+                value = Evaluate(features, n, k, labels, c, weights, trial, logits);
                 double flat = 8 * MachineEpsilon * Math.Max(1, n) * Math.Max(1, Math.Abs(objective));
                 if (!(value <= objective + flat)) break;
-                GradientAndHessian(features, n, k, labels, c, trial, logits, trialGradient, trialHessian);
+                GradientAndHessian(features, n, k, labels, c, weights, trial, logits, trialGradient, trialHessian);
                 if (!(MaxAbs(trialGradient) < gradientMax)) break;
             }
             (theta, trial) = (trial, theta);
@@ -150,11 +155,11 @@ public static class L2LogisticRegression
         var theta = new double[k + 1];
         weights.CopyTo(theta);
         theta[k] = intercept;
-        return Evaluate(features, n, k, labels, c, theta, new double[n]);
+        return Evaluate(features, n, k, labels, c, ClassWeights.Uniform, theta, new double[n]);
     }
 
     /// <summary>The objective at θ = (w, b); also leaves each example's logit in <paramref name="logits"/>.</summary>
-    static double Evaluate(ReadOnlySpan<float> features, int n, int k, ReadOnlySpan<float> labels, double c,
+    static double Evaluate(ReadOnlySpan<float> features, int n, int k, ReadOnlySpan<float> labels, double c, ClassWeights weights,
                            ReadOnlySpan<double> theta, Span<double> logits)
     {
         double loss = 0;
@@ -164,7 +169,7 @@ public static class L2LogisticRegression
             double z = theta[k];
             for (int d = 0; d < k; d++) z += theta[d] * x[d];
             logits[i] = z;
-            loss += Softplus(labels[i] > 0.5f ? -z : z);      // log(1 + exp(−s z))
+            loss += weights.Of(labels[i]) * Softplus(labels[i] > 0.5f ? -z : z);      // log(1 + exp(−s z))
         }
         double norm = 0;
         for (int d = 0; d < k; d++) norm += theta[d] * theta[d];
@@ -175,7 +180,7 @@ public static class L2LogisticRegression
     /// ∇f = C Σ r_i (x_i, 1) + (w, 0) and H = C Σ p_i(1−p_i) (x_i, 1)(x_i, 1)ᵀ + diag(1, …, 1, 0), with
     /// r_i = σ(z_i) − y_i (computed as −σ(−z_i) for positives, so it does not cancel to 0 when σ(z_i) ≈ 1).
     /// </summary>
-    static void GradientAndHessian(ReadOnlySpan<float> features, int n, int k, ReadOnlySpan<float> labels, double c,
+    static void GradientAndHessian(ReadOnlySpan<float> features, int n, int k, ReadOnlySpan<float> labels, double c, ClassWeights weights,
                                    ReadOnlySpan<double> theta, ReadOnlySpan<double> logits, Span<double> gradient, Span<double> hessian)
     {
         int p = k + 1;
@@ -188,8 +193,9 @@ public static class L2LogisticRegression
             for (int d = 0; d < k; d++) row[d] = x[d];
             row[k] = 1;
             double z = logits[i];
-            double residual = labels[i] > 0.5f ? -Sigmoid(-z) : Sigmoid(z);
-            double curvature = SigmoidTimesComplement(z);
+            double weight = weights.Of(labels[i]);
+            double residual = weight * (labels[i] > 0.5f ? -Sigmoid(-z) : Sigmoid(z));
+            double curvature = weight * SigmoidTimesComplement(z);
             for (int a = 0; a < p; a++)
             {
                 gradient[a] += residual * row[a];
@@ -258,6 +264,14 @@ public static class L2LogisticRegression
             throw new ArgumentException($"expected {n}×{k} = {(long)n * k} features, got {features.Length}", nameof(features));
         if (labels.Length != n) throw new ArgumentException($"expected {n} labels, got {labels.Length}", nameof(labels));
         if (!(c > 0) || double.IsInfinity(c)) throw new ArgumentOutOfRangeException(nameof(c), c, "C must be positive and finite");
+    }
+
+    /// <summary>The log-loss weight of a positive and of a negative example.</summary>
+    readonly record struct ClassWeights(double Positive, double Negative)
+    {
+        public static readonly ClassWeights Uniform = new(1, 1);
+
+        public double Of(float label) => label > 0.5f ? Positive : Negative;
     }
 
     const double MachineEpsilon = 2.220446049250313e-16;      // 2⁻⁵², float64's unit roundoff × 2

@@ -48,11 +48,14 @@ public static class ReportStage
                 var (saeDir, manifest) = context.Input(InputRole.SaeNamed(name));
                 var cfg = JsonNode.Parse(File.ReadAllText(Path.Combine(saeDir, Sae.SaeLensFormat.CfgFile)));
                 var sparse = EvalResults.Read(context, EvalTypes.SparseProbing, name, p.Experiment);
+                var absorption = EvalResults.Read(context, EvalTypes.Absorption, name, p.Experiment);
                 return TrainingRow.From(name, manifest.Info, cfg) with
                 {
                     Core = EvalResults.Read(context, EvalTypes.Core, name, p.Experiment) is { } core ? CoreMetrics.From(core.Json, core.File) : null,
                     SparseTop1 = sparse is { } sp ? SeedMetric.FromKey(sp.Json, "sae_top_1_test_accuracy", sp.File) : null,
                     LlmTop1 = sparse is { } lp ? SeedMetric.FromKey(lp.Json, "llm_top_1_test_accuracy", lp.File) : null,
+                    Absorption = absorption is { } ab ? SeedMetric.FromKey(ab.Json, "mean_absorption_fraction_score", ab.File) : null,
+                    FullAbsorption = absorption is { } fa ? SeedMetric.FromKey(fa.Json, "mean_full_absorption_score", fa.File) : null,
                     Causal = EvalResults.Read(context, EvalTypes.Causal, name, p.Experiment) is { } ca ? CausalMetrics.From(ca.Json, ca.File) : null,
                     Scr = EvalResults.Read(context, EvalTypes.Scr, name, p.Experiment) is { } scr ? SeedMetric.From(scr.Json, ScrScores.MetricKey, scr.File) : null,
                     Tpp = EvalResults.Read(context, EvalTypes.Tpp, name, p.Experiment) is { } tpp ? SeedMetric.From(tpp.Json, TppScores.TotalKey, tpp.File) : null,
@@ -76,6 +79,13 @@ public static class ReportStage
                     .AppendLine("Sparse probing: top-1 is the test accuracy of a logistic regression on the one latent (SAE) or activation dimension (LLM) " +
                                 "whose class means differ most, averaged over classes and SAEBench's data sets; mean ± sample sd over seeds. Result files:")
                     .AppendLine(string.Join("\n", rows.Select(r => r.SparseTop1?.EvalFile).OfType<string>().Select(f => $"- [{f}](../../{f})")));
+            if (rows.Any(r => r.Absorption is not null))
+                summary.AppendLine()
+                    .AppendLine("Absorption (SAEBench's absorption_first_letter, lower is better): the mean over letters of the share of the letter probe's " +
+                                "projection that latents other than the letter's main ones carry on words the probe recognises (absorption), and the " +
+                                "share of those words where one other latent carries it while the main latents are silent (full abs.); mean ± sample sd " +
+                                "over seeds, – where the model's letter probe was too weak to score (see the result files):")
+                    .AppendLine(string.Join("\n", rows.Select(r => r.Absorption?.EvalFile).OfType<string>().Select(f => $"- [{f}](../../{f})")));
             if (rows.Any(r => r.Causal is not null))
                 summary.AppendLine()
                     .AppendLine("NCES (zero ablation): median over alive latents of the mean KL of next-token distributions that zeroing the latent " +

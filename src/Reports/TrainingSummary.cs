@@ -20,6 +20,10 @@ public sealed record TrainingRow(
     public SeedMetric? SparseTop1 { get; init; }
     public SeedMetric? LlmTop1 { get; init; }
 
+    /// <summary>First-letter absorption: SAEBench's mean absorption fraction and full-absorption rate (mean ± sd over seeds).</summary>
+    public SeedMetric? Absorption { get; init; }
+    public SeedMetric? FullAbsorption { get; init; }
+
     /// <summary>EvaluateCausal's summary under zero ablation, when it ran.</summary>
     public CausalMetrics? Causal { get; init; }
 
@@ -50,9 +54,11 @@ public static class TrainingTable
         var scr = rows.Select(r => r.Scr).FirstOrDefault(m => m is not null);
         var tpp = rows.Select(r => r.Tpp).FirstOrDefault(m => m is not null);
         bool core = rows.Any(r => r.Core is not null), sparse = rows.Any(r => r.SparseTop1 is not null), causal = rows.Any(r => r.Causal is not null);
+        bool absorption = rows.Any(r => r.Absorption is not null);
         string extraHeader = (core ? " loss rec. | KL score | EV (legacy) | L0 (core) |" : "") + (sparse ? " top-1 SAE | top-1 LLM |" : "") +
+                             (absorption ? " absorption | full abs. |" : "") +
                              (causal ? " NCES median | inert |" : "") + (scr is null ? "" : $" SCR@{scr.N} |") + (tpp is null ? "" : $" TPP@{tpp.N} |");
-        string extraRule = (core ? "---:|---:|---:|---:|" : "") + (sparse ? "---:|---:|" : "") + (causal ? "---:|---:|" : "") +
+        string extraRule = (core ? "---:|---:|---:|---:|" : "") + (sparse ? "---:|---:|" : "") + (absorption ? "---:|---:|" : "") + (causal ? "---:|---:|" : "") +
                            (scr is null ? "" : "---:|") + (tpp is null ? "" : "---:|");
         var text = new StringBuilder()
             .AppendLine($"| SAE | architecture | sparsity | d_sae | L0 | expl. var. | mse | dead | train s | tokens/s |{extraHeader}")
@@ -63,6 +69,7 @@ public static class TrainingTable
                             (core ? $" {F(r.Core?.CeLossScore ?? double.NaN, "F4")} | {F(r.Core?.KlDivScore ?? double.NaN, "F4")} | " +
                                     $"{F(r.Core?.ExplainedVarianceLegacy ?? double.NaN, "F4")} | {F(r.Core?.L0 ?? double.NaN, "F2")} |" : "") +
                             (sparse ? $" {r.SparseTop1?.ToString() ?? "–"} | {r.LlmTop1?.ToString() ?? "–"} |" : "") +
+                            (absorption ? $" {r.Absorption?.ToString() ?? "–"} | {r.FullAbsorption?.ToString() ?? "–"} |" : "") +
                             (causal ? $" {F(r.Causal?.NcesMedian ?? double.NaN, "G3")} | {F((r.Causal?.FracInert ?? double.NaN) * 100, "F1")}% |" : "") +
                             (scr is null ? "" : $" {r.Scr?.ToString() ?? "–"} |") + (tpp is null ? "" : $" {r.Tpp?.ToString() ?? "–"} |"));
         return text.ToString();

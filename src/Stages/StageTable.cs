@@ -1,6 +1,7 @@
 using SaePipeline.Activations;
 using SaePipeline.Artifacts;
 using SaePipeline.Evals;
+using SaePipeline.Evals.Absorption;
 using SaePipeline.Evals.Causal;
 using SaePipeline.Evals.Core;
 using SaePipeline.Evals.ScrTpp;
@@ -76,6 +77,20 @@ public static class StageTable
         Run = EvaluateSparseProbingStage.Run,
     };
 
+    public static readonly StageKind<PrepareAbsorptionParams> PrepareAbsorption = new()
+    {
+        Target = "PrepareAbsorption", Verb = "prepare-absorption", Folder = "absorption",
+        Summary = "first-letter absorption's SAE-independent half: the vocabulary's letter prompts, their activations and the letter probes, per seed",
+        Inputs = [new(InputRole.Model, PrepareModel)], Run = PrepareAbsorptionStage.Run,
+    };
+
+    public static readonly StageKind<EvaluateAbsorptionParams> EvaluateAbsorption = new()
+    {
+        Target = "EvaluateAbsorption", Verb = "evaluate-absorption", Folder = "evals/absorption_first_letter",
+        Summary = "SAEBench's first-letter feature absorption of each SAE, against the cached letter prompts and probes",
+        Inputs = [new(InputRole.Sae, TrainSae), new(InputRole.Absorption, PrepareAbsorption)], Run = EvaluateAbsorptionStage.Run,
+    };
+
     public static readonly StageKind<EvaluateCausalParams> EvaluateCausal = new()
     {
         Target = "EvaluateCausal", Verb = "evaluate-causal", Folder = "evals/causal",
@@ -110,6 +125,7 @@ public static class StageTable
             new(InputRole.ResultOf(EvalTypes.SyntheticRecovery, "*"), EvaluateSynthetic),
             new(InputRole.ResultOf(EvalTypes.Core, "*"), EvaluateCore),
             new(InputRole.ResultOf(EvalTypes.SparseProbing, "*"), EvaluateSparseProbing),
+            new(InputRole.ResultOf(EvalTypes.Absorption, "*"), EvaluateAbsorption),
             new(InputRole.ResultOf(EvalTypes.Causal, "*"), EvaluateCausal),
             new(InputRole.ResultOf(EvalTypes.Scr, "*"), EvaluateScr),
             new(InputRole.ResultOf(EvalTypes.Tpp, "*"), EvaluateTpp),
@@ -119,7 +135,7 @@ public static class StageTable
 
     /// <summary>Every stage, each after the stages it reads.</summary>
     public static readonly IReadOnlyList<StageKind> All =
-        [PrepareModel, CacheActivations, TrainProbes, TrainSae, EvaluateSynthetic, EvaluateCore, EvaluateSparseProbing, EvaluateCausal, EvaluateScr, EvaluateTpp, Report];
+        [PrepareModel, CacheActivations, TrainProbes, PrepareAbsorption, TrainSae, EvaluateSynthetic, EvaluateCore, EvaluateSparseProbing, EvaluateAbsorption, EvaluateCausal, EvaluateScr, EvaluateTpp, Report];
 
     public static StageKind? ByVerb(string verb) => All.FirstOrDefault(s => s.Verb == verb);
 }

@@ -22,6 +22,9 @@ public sealed record InputRole(string Name)
     public static readonly InputRole ScrActivations = new("scr_activations");
     public static readonly InputRole ScrProbes = new("scr_probes");
 
+    /// <summary>First-letter absorption's SAE-independent item: prompts' activations and letter probes per seed.</summary>
+    public static readonly InputRole Absorption = new("absorption");
+
     /// <summary>A labelled data set's cache, for an evaluation that reads several.</summary>
     public static InputRole ActivationsOf(string dataset) => new($"activations/{dataset}");
 

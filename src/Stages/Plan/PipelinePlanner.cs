@@ -5,6 +5,7 @@ using SaePipeline.Artifacts;
 using SaePipeline.Config;
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Evals;
+using SaePipeline.Evals.Absorption;
 using SaePipeline.Evals.Causal;
 using SaePipeline.Evals.Core;
 using SaePipeline.Evals.ScrTpp;
@@ -62,6 +63,7 @@ public static class PipelinePlanner
         int dIn;
         var probeTasks = new List<ProbeTask>();
         CoreTask? coreTask = null;
+        PlanItem? absorptionPrep = null;
         if (c.Synthetic is { } syntheticConfig)
         {
             var synthetic = syntheticConfig with { Seed = syntheticConfig.Seed ?? c.Seed };
@@ -121,6 +123,11 @@ public static class PipelinePlanner
                 }
             if (c.Evals.Core is { } core)
                 coreTask = PlanCoreReference(b, c, core, settings, model!, baseDir);
+            // First-letter absorption's prompts, activations and letter probes: once for every SAE.
+            if (c.Evals.Absorption is { } absorption)
+                absorptionPrep = b.Add(StageTable.PrepareAbsorption, "first-letter",
+                    new PrepareAbsorptionParams { Settings = absorption, Hook = a.Hook, Seeds = c.Evals.Seeds, Device = c.Device },
+                    new() { [InputRole.Model] = model! });
             dIn = dModel;
         }
 
@@ -151,6 +158,10 @@ public static class PipelinePlanner
                     KValues = sparse.KValues, Settings = sparse.ProbeSettings, LlmBatchSize = c.Activations!.BatchRows, ContextLength = c.Activations!.Context,
                 }, ProbeInputs(train, spTasks));
             }
+            if (absorptionPrep is not null)
+                reportInputs[InputRole.ResultOf(EvalTypes.Absorption, sae.Name)] = b.Add(StageTable.EvaluateAbsorption, sae.Name,
+                    new EvaluateAbsorptionParams { Subject = subject, Settings = c.Evals.Absorption!, Seeds = c.Evals.Seeds },
+                    new() { [InputRole.Sae] = train, [InputRole.Absorption] = absorptionPrep });
             foreach (var (task, kind, evalType, paddingLeak, nValues) in new[]
                      {
                          (ProbeSelection.Scr, StageTable.EvaluateScr, EvalTypes.Scr, c.Evals.Scr?.PaddingLeak ?? true, c.Evals.Scr?.NValues),

@@ -26,10 +26,11 @@ public sealed class FloorsTests
         ["Evals.Synthetic"] = ["Evals"],
         ["Evals.ScrTpp"] = ["Evals", "Probes"],
         ["Evals.SparseProbing"] = ["Evals", "Probes"],
+        ["Evals.Absorption"] = ["Evals", "Probes"],
         ["Reports"] = ["Evals", "Evals.ScrTpp"],
         ["Cache"] = ["Runtime"],
         ["Pipeline.Tasks"] = ["Contracts"],
-        ["Stages"] = ["Reports", "Cache", "Evals.Core", "Evals.Causal", "Evals.ScrTpp", "Evals.SparseProbing", "Evals.Synthetic"],
+        ["Stages"] = ["Reports", "Cache", "Evals.Core", "Evals.Causal", "Evals.ScrTpp", "Evals.SparseProbing", "Evals.Absorption", "Evals.Synthetic"],
     };
 
     static string Src => Path.Combine(Fixtures.RepoRoot, "src");

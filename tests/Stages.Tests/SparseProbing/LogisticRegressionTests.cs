@@ -363,4 +363,37 @@ public sealed class LogisticRegressionTests
         var (chance, _) = TopKDimensions.TopKProbe(noiseRows, noiseTrain, noiseTestRows, noiseTest, 2);
         Assert.InRange(chance, 0.4, 0.6);
     }
+
+    [Fact]
+    public void BalancedClassWeightsEqualRepeatingTheRarerClass()
+    {
+        // sklearn's class_weight="balanced" weighs positives by n/(2·n₊) and negatives by n/(2·n₋). With 10 positives
+        // among 40 that is 2 and 2/3, i.e. (2/3)·(3, 1): the same objective as repeating each positive three times at
+        // C = 2/3 without weights, so both fits must find the same optimum.
+        var random = new Random(5);
+        const int n = 40, k = 3;
+        var x = new float[n * k];
+        var y = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            y[i] = i < 10 ? 1 : 0;
+            for (int d = 0; d < k; d++) x[i * k + d] = (float)(random.NextDouble() * 2 - 1 + (d == 0 ? y[i] : 0));
+        }
+        var balanced = L2LogisticRegression.Fit(x, n, k, y, balanced: true);
+
+        var repeatedX = new List<float>();
+        var repeatedY = new List<float>();
+        for (int i = 0; i < n; i++)
+            for (int r = 0; r < (y[i] > 0 ? 3 : 1); r++)
+            {
+                repeatedX.AddRange(x.AsSpan(i * k, k).ToArray());
+                repeatedY.Add(y[i]);
+            }
+        var repeated = L2LogisticRegression.Fit(repeatedX.ToArray(), repeatedY.Count, k, repeatedY.ToArray(), c: 2.0 / 3);
+
+        for (int d = 0; d < k; d++) Assert.Equal(repeated.Weights[d], balanced.Weights[d], 9);
+        Assert.Equal(repeated.Intercept, balanced.Intercept, 9);
+        var plain = L2LogisticRegression.Fit(x, n, k, y);
+        Assert.True(Math.Abs(plain.Intercept - balanced.Intercept) > 0.1, "balancing must move the intercept toward the rarer class");
+    }
 }
