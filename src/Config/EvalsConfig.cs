@@ -41,6 +41,9 @@ public sealed record EvalsConfig : IValidatedConfig
     /// <summary>SAEBench's first-letter feature absorption (<see cref="AbsorptionConfig"/>). Absent: not run.</summary>
     public AbsorptionConfig? Absorption { get; init; }
 
+    /// <summary>k-sparse probing in the sae-probes protocol (<see cref="SaeProbesConfig"/>); needs sparse_probing. Absent: not run.</summary>
+    public SaeProbesConfig? SaeProbes { get; init; }
+
     /// <summary>Spurious correlation removal (docs/saebench.md §2.3, §2.9). Absent: not run.</summary>
     public ScrConfig? Scr { get; init; }
 

@@ -88,6 +88,8 @@ public sealed record PipelineConfig : IValidatedConfig
                         v.Error("evals", $"evals.sparse_probing: '{source}' has no test file; probes train on train and are scored on test (add datasets.{source}.test)", ConfigCodes.Inconsistent);
                 }
         }
+        if (Evals.SaeProbes is not null && Evals.SparseProbing is null)
+            v.Error("evals", "evals.sae_probes builds its binary tasks from sparse probing's labelled texts and caches: add evals.sparse_probing", ConfigCodes.Inconsistent);
         if (Evals.Absorption is not null && Activations is null)
             v.Error("evals", "evals.absorption probes a language model's activations on first-letter prompts; this pipeline has no model (activations:)", ConfigCodes.Inconsistent);
         foreach (var sae in Saes)

@@ -11,7 +11,7 @@ public sealed record SlurmConfig : SlurmResources, IValidatedConfig
     public static readonly IReadOnlyList<string> StageTargets =
     [
         "PrepareModel", "CacheActivations", "TrainProbes", "PrepareAbsorption", "TrainSae", "EvaluateSynthetic", "EvaluateCore",
-        "EvaluateSparseProbing", "EvaluateAbsorption", "EvaluateCausal", "EvaluateScr", "EvaluateTpp", "Report",
+        "EvaluateSparseProbing", "EvaluateSaeProbes", "EvaluateAbsorption", "EvaluateCausal", "EvaluateScr", "EvaluateTpp", "Report",
     ];
 
     /// <summary>Per stage, the options that differ from the ones above, e.g. <c>TrainSae: {gres: "gpu:1", time: "08:00:00"}</c>.</summary>

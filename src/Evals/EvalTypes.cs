@@ -11,6 +11,7 @@ public static class EvalTypes
     public const string Tpp = "tpp";
     public const string SparseProbing = "sparse_probing";
     public const string Absorption = "absorption_first_letter";
+    public const string SaeProbes = "sparse_probing_sae_probes";
 
     /// <summary>Not a SAEBench evaluation: normalised causal effects of each latent.</summary>
     public const string Causal = "causal";

@@ -186,7 +186,13 @@ public static class L2LogisticRegression
         int p = k + 1;
         gradient.Clear();
         hessian.Clear();
-        Span<double> row = p <= 128 ? stackalloc double[p] : new double[p];
+        if (p > WideProblem)
+        {
+            WideGradientAndHessian(features, n, k, labels, weights, logits, gradient, hessian);
+            FinishGradientAndHessian(k, c, theta, gradient, hessian);
+            return;
+        }
+        Span<double> row = stackalloc double[p];
         for (int i = 0; i < n; i++)
         {
             var x = features.Slice(i * k, k);
@@ -204,6 +210,13 @@ public static class L2LogisticRegression
                 for (int b = 0; b <= a; b++) hessian[a * p + b] += scaled * row[b];
             }
         }
+        FinishGradientAndHessian(k, c, theta, gradient, hessian);
+    }
+
+    /// <summary>Scales the sums by C, mirrors the lower triangle and adds the L2 term's gradient and curvature.</summary>
+    static void FinishGradientAndHessian(int k, double c, ReadOnlySpan<double> theta, Span<double> gradient, Span<double> hessian)
+    {
+        int p = k + 1;
         for (int a = 0; a < p; a++)
         {
             gradient[a] *= c;
@@ -218,6 +231,37 @@ public static class L2LogisticRegression
             gradient[d] += theta[d];
             hessian[d * p + d] += 1;
         }
+    }
+
+    /// <summary>
+    /// Problems with more parameters than this (a probe on all of a model's dimensions) build ∇f and H as float64 matrix
+    /// products, O(n·p²) in BLAS instead of scalar loops; smaller ones, every top-k probe, keep the loops (and their
+    /// exact summation order).
+    /// </summary>
+    public const int WideProblem = 128;
+
+    /// <summary>Σ r_i (x_i, 1) and the lower triangle of Σ p_i(1−p_i) (x_i, 1)(x_i, 1)ᵀ, as libtorch products.</summary>
+    static void WideGradientAndHessian(ReadOnlySpan<float> features, int n, int k, ReadOnlySpan<float> labels, ClassWeights weights,
+                                       ReadOnlySpan<double> logits, Span<double> gradient, Span<double> hessian)
+    {
+        int p = k + 1;
+        var rows = new double[n * p];
+        var residual = new double[n];
+        var curvature = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int d = 0; d < k; d++) rows[i * p + d] = features[i * k + d];
+            rows[i * p + k] = 1;
+            double z = logits[i], weight = weights.Of(labels[i]);
+            residual[i] = weight * (labels[i] > 0.5f ? -Sigmoid(-z) : Sigmoid(z));
+            curvature[i] = weight * SigmoidTimesComplement(z);
+        }
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var x = TorchSharp.torch.tensor(rows, [n, p]);
+        var g = x.t().matmul(TorchSharp.torch.tensor(residual, [n, 1]));
+        var h = x.t().matmul(x * TorchSharp.torch.tensor(curvature, [n, 1]));
+        g.contiguous().data<double>().CopyTo(gradient);
+        h.contiguous().data<double>().CopyTo(hessian);
     }
 
     /// <summary>

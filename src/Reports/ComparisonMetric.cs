@@ -31,6 +31,7 @@ public sealed record ComparisonMetric(string Name, Func<TrainingRow, double> Val
             new("L0 (core)", r => r.Core?.L0 ?? double.NaN, "F2"),
             new("loss rec.", r => r.Core?.CeLossScore ?? double.NaN, "F4"),
             new("absorption", r => r.Absorption?.Mean ?? double.NaN, "F3"),
+            new("sae-probes AUC", r => r.SaeProbesAuc?.Mean ?? double.NaN, "F3"),
             new($"SCR@{scrN}", r => r.Scr?.Mean ?? double.NaN, "F3"),
             new($"TPP@{tppN}", r => r.Tpp?.Mean ?? double.NaN, "F3"),
             new("NCES median", r => r.Causal?.NcesMedian ?? double.NaN, "G3"),

@@ -49,6 +49,7 @@ public static class ReportStage
                 var cfg = JsonNode.Parse(File.ReadAllText(Path.Combine(saeDir, Sae.SaeLensFormat.CfgFile)));
                 var sparse = EvalResults.Read(context, EvalTypes.SparseProbing, name, p.Experiment);
                 var absorption = EvalResults.Read(context, EvalTypes.Absorption, name, p.Experiment);
+                var saeProbes = EvalResults.Read(context, EvalTypes.SaeProbes, name, p.Experiment);
                 return TrainingRow.From(name, manifest.Info, cfg) with
                 {
                     Core = EvalResults.Read(context, EvalTypes.Core, name, p.Experiment) is { } core ? CoreMetrics.From(core.Json, core.File) : null,
@@ -56,6 +57,8 @@ public static class ReportStage
                     LlmTop1 = sparse is { } lp ? SeedMetric.FromKey(lp.Json, "llm_top_1_test_accuracy", lp.File) : null,
                     Absorption = absorption is { } ab ? SeedMetric.FromKey(ab.Json, "mean_absorption_fraction_score", ab.File) : null,
                     FullAbsorption = absorption is { } fa ? SeedMetric.FromKey(fa.Json, "mean_full_absorption_score", fa.File) : null,
+                    SaeProbesAuc = saeProbes is { } sp2
+                        ? SeedMetric.FromKey(sp2.Json, $"sae_top_{sp2.Json["eval_config"]!["ks"]![0]!.GetValue<int>()}_test_auc", sp2.File) : null,
                     Causal = EvalResults.Read(context, EvalTypes.Causal, name, p.Experiment) is { } ca ? CausalMetrics.From(ca.Json, ca.File) : null,
                     Scr = EvalResults.Read(context, EvalTypes.Scr, name, p.Experiment) is { } scr ? SeedMetric.From(scr.Json, ScrScores.MetricKey, scr.File) : null,
                     Tpp = EvalResults.Read(context, EvalTypes.Tpp, name, p.Experiment) is { } tpp ? SeedMetric.From(tpp.Json, TppScores.TotalKey, tpp.File) : null,
@@ -79,6 +82,13 @@ public static class ReportStage
                     .AppendLine("Sparse probing: top-1 is the test accuracy of a logistic regression on the one latent (SAE) or activation dimension (LLM) " +
                                 "whose class means differ most, averaged over classes and SAEBench's data sets; mean ± sample sd over seeds. Result files:")
                     .AppendLine(string.Join("\n", rows.Select(r => r.SparseTop1?.EvalFile).OfType<string>().Select(f => $"- [{f}](../../{f})")));
+            if (rows.Any(r => r.SaeProbesAuc is not null))
+                summary.AppendLine()
+                    .AppendLine("sae-probes (Kantamneni et al. 2025; SAEBench's sparse_probing_sae_probes): every class of every sparse-probing data set as " +
+                                "a balanced binary task on last-token activations; the column is the test AUC of a logistic regression on the SAE's top-k " +
+                                "latents (k the smallest run), its L2 strength chosen by validation AUC, mean over tasks, mean ± sample sd over seeds. " +
+                                "The model's own probe (llm_test_auc) and every k are in the result files:")
+                    .AppendLine(string.Join("\n", rows.Select(r => r.SaeProbesAuc?.EvalFile).OfType<string>().Select(f => $"- [{f}](../../{f})")));
             if (rows.Any(r => r.Absorption is not null))
                 summary.AppendLine()
                     .AppendLine("Absorption (SAEBench's absorption_first_letter, lower is better): the mean over letters of the share of the letter probe's " +

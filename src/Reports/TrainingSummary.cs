@@ -24,6 +24,9 @@ public sealed record TrainingRow(
     public SeedMetric? Absorption { get; init; }
     public SeedMetric? FullAbsorption { get; init; }
 
+    /// <summary>sae-probes: test AUC of the SAE's top-k probe at the smallest k run, mean over tasks (mean ± sd over seeds).</summary>
+    public SeedMetric? SaeProbesAuc { get; init; }
+
     /// <summary>EvaluateCausal's summary under zero ablation, when it ran.</summary>
     public CausalMetrics? Causal { get; init; }
 
@@ -55,10 +58,11 @@ public static class TrainingTable
         var tpp = rows.Select(r => r.Tpp).FirstOrDefault(m => m is not null);
         bool core = rows.Any(r => r.Core is not null), sparse = rows.Any(r => r.SparseTop1 is not null), causal = rows.Any(r => r.Causal is not null);
         bool absorption = rows.Any(r => r.Absorption is not null);
+        var saeProbes = rows.Select(r => r.SaeProbesAuc).FirstOrDefault(m => m is not null);
         string extraHeader = (core ? " loss rec. | KL score | EV (legacy) | L0 (core) |" : "") + (sparse ? " top-1 SAE | top-1 LLM |" : "") +
-                             (absorption ? " absorption | full abs. |" : "") +
+                             (absorption ? " absorption | full abs. |" : "") + (saeProbes is null ? "" : $" {SaeProbesHeader(saeProbes)} |") +
                              (causal ? " NCES median | inert |" : "") + (scr is null ? "" : $" SCR@{scr.N} |") + (tpp is null ? "" : $" TPP@{tpp.N} |");
-        string extraRule = (core ? "---:|---:|---:|---:|" : "") + (sparse ? "---:|---:|" : "") + (absorption ? "---:|---:|" : "") + (causal ? "---:|---:|" : "") +
+        string extraRule = (core ? "---:|---:|---:|---:|" : "") + (sparse ? "---:|---:|" : "") + (absorption ? "---:|---:|" : "") + (saeProbes is null ? "" : "---:|") + (causal ? "---:|---:|" : "") +
                            (scr is null ? "" : "---:|") + (tpp is null ? "" : "---:|");
         var text = new StringBuilder()
             .AppendLine($"| SAE | architecture | sparsity | d_sae | L0 | expl. var. | mse | dead | train s | tokens/s |{extraHeader}")
@@ -70,10 +74,14 @@ public static class TrainingTable
                                     $"{F(r.Core?.ExplainedVarianceLegacy ?? double.NaN, "F4")} | {F(r.Core?.L0 ?? double.NaN, "F2")} |" : "") +
                             (sparse ? $" {r.SparseTop1?.ToString() ?? "–"} | {r.LlmTop1?.ToString() ?? "–"} |" : "") +
                             (absorption ? $" {r.Absorption?.ToString() ?? "–"} | {r.FullAbsorption?.ToString() ?? "–"} |" : "") +
+                            (saeProbes is null ? "" : $" {r.SaeProbesAuc?.ToString() ?? "–"} |") +
                             (causal ? $" {F(r.Causal?.NcesMedian ?? double.NaN, "G3")} | {F((r.Causal?.FracInert ?? double.NaN) * 100, "F1")}% |" : "") +
                             (scr is null ? "" : $" {r.Scr?.ToString() ?? "–"} |") + (tpp is null ? "" : $" {r.Tpp?.ToString() ?? "–"} |"));
         return text.ToString();
     }
+
+    /// <summary>"sae-probes AUC@1": the key's k (sae_top_1_test_auc).</summary>
+    static string SaeProbesHeader(SeedMetric m) => $"sae-probes AUC@{m.Key.Split('_')[2]}";
 }
 
 /// <summary>SAEBench core's headline numbers of one SAE, as the report shows them.</summary>

@@ -77,6 +77,14 @@ public static class StageTable
         Run = EvaluateSparseProbingStage.Run,
     };
 
+    public static readonly StageKind<EvaluateSaeProbesParams> EvaluateSaeProbes = new()
+    {
+        Target = "EvaluateSaeProbes", Verb = "evaluate-sae-probes", Folder = "evals/sparse_probing_sae_probes",
+        Summary = "k-sparse probing of each SAE in the sae-probes protocol: every class of every sparse-probing data set as a binary task",
+        Inputs = [new(InputRole.Sae, TrainSae), new(InputRole.ActivationsOf("*"), CacheActivations)],
+        Run = EvaluateSaeProbesStage.Run,
+    };
+
     public static readonly StageKind<PrepareAbsorptionParams> PrepareAbsorption = new()
     {
         Target = "PrepareAbsorption", Verb = "prepare-absorption", Folder = "absorption",
@@ -126,6 +134,7 @@ public static class StageTable
             new(InputRole.ResultOf(EvalTypes.Core, "*"), EvaluateCore),
             new(InputRole.ResultOf(EvalTypes.SparseProbing, "*"), EvaluateSparseProbing),
             new(InputRole.ResultOf(EvalTypes.Absorption, "*"), EvaluateAbsorption),
+            new(InputRole.ResultOf(EvalTypes.SaeProbes, "*"), EvaluateSaeProbes),
             new(InputRole.ResultOf(EvalTypes.Causal, "*"), EvaluateCausal),
             new(InputRole.ResultOf(EvalTypes.Scr, "*"), EvaluateScr),
             new(InputRole.ResultOf(EvalTypes.Tpp, "*"), EvaluateTpp),
@@ -135,7 +144,7 @@ public static class StageTable
 
     /// <summary>Every stage, each after the stages it reads.</summary>
     public static readonly IReadOnlyList<StageKind> All =
-        [PrepareModel, CacheActivations, TrainProbes, PrepareAbsorption, TrainSae, EvaluateSynthetic, EvaluateCore, EvaluateSparseProbing, EvaluateAbsorption, EvaluateCausal, EvaluateScr, EvaluateTpp, Report];
+        [PrepareModel, CacheActivations, TrainProbes, PrepareAbsorption, TrainSae, EvaluateSynthetic, EvaluateCore, EvaluateSparseProbing, EvaluateSaeProbes, EvaluateAbsorption, EvaluateCausal, EvaluateScr, EvaluateTpp, Report];
 
     public static StageKind? ByVerb(string verb) => All.FirstOrDefault(s => s.Verb == verb);
 }

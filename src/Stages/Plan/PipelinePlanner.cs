@@ -157,6 +157,16 @@ public static class PipelinePlanner
                     Subject = subject, Sources = spTasks.Select(t => t.Dataset).ToList(), Datasets = sparse.Datasets,
                     KValues = sparse.KValues, Settings = sparse.ProbeSettings, LlmBatchSize = c.Activations!.BatchRows, ContextLength = c.Activations!.Context,
                 }, ProbeInputs(train, spTasks));
+                if (c.Evals.SaeProbes is { } saeProbes)
+                {
+                    // The same labelled caches, without the language-model probes: sae-probes fits its own baseline per task.
+                    var inputs = new Dictionary<InputRole, PlanItem> { [InputRole.Sae] = train };
+                    foreach (var t in spTasks) inputs[InputRole.ActivationsOf(t.Dataset)] = t.Cache;
+                    reportInputs[InputRole.ResultOf(EvalTypes.SaeProbes, sae.Name)] = b.Add(StageTable.EvaluateSaeProbes, sae.Name, new EvaluateSaeProbesParams
+                    {
+                        Subject = subject, Sources = spTasks.Select(t => t.Dataset).ToList(), Datasets = sparse.Datasets, Settings = saeProbes,
+                    }, inputs);
+                }
             }
             if (absorptionPrep is not null)
                 reportInputs[InputRole.ResultOf(EvalTypes.Absorption, sae.Name)] = b.Add(StageTable.EvaluateAbsorption, sae.Name,

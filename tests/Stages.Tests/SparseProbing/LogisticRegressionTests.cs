@@ -396,4 +396,25 @@ public sealed class LogisticRegressionTests
         var plain = L2LogisticRegression.Fit(x, n, k, y);
         Assert.True(Math.Abs(plain.Intercept - balanced.Intercept) > 0.1, "balancing must move the intercept toward the rarer class");
     }
+
+    [Fact]
+    public void AWideProblemBuiltWithMatrixProductsStillMeetsTheOptimalityCondition()
+    {
+        // k = 150 > WideProblem: ∇f and H come from libtorch products. The fit must still zero the gradient computed
+        // naively, term by term, as on narrow problems.
+        const int n = 400, k = 150;
+        var random = new Random(11);
+        var x = new float[n * k];
+        var y = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            double z = 0.3;
+            for (int d = 0; d < k; d++) z += (d % 7 == 0 ? 0.8 : 0.05) * (x[i * k + d] = (float)(random.NextDouble() * 2 - 1));
+            y[i] = random.NextDouble() < Sigmoid(z) ? 1 : 0;
+        }
+        Assert.True(k + 1 > L2LogisticRegression.WideProblem);
+        var fit = L2LogisticRegression.Fit(x, n, k, y, c: 0.5);
+        var g = NaiveGradient(x, n, k, y, fit.Weights, fit.Intercept, 0.5);
+        Assert.All(g, v => Assert.True(Math.Abs(v) < 1e-7, $"gradient component {v}"));
+    }
 }

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SaePipeline.Activations;
+using SaePipeline.Artifacts;
+using SaePipeline.Data;
+using SaePipeline.Data.ProbeSets;
+using SaePipeline.Runtime;
+
+namespace SaePipeline.Evals.SparseProbing;
+
+/// <summary>
+/// EvaluateSaeProbes: one SAE under the sae-probes protocol, on every class of every sparse-probing data set as a
+/// binary task, over evals.seeds (<see cref="SaeProbesEvaluation"/>). It reads the labelled caches EvaluateSparseProbing
+/// reads; each text is encoded once, at its last real token.
+/// </summary>
+public static class EvaluateSaeProbesStage
+{
+    public static void Run(StageContext context) => SaeEvaluation.Run<EvaluateSaeProbesParams>(context, EvalTypes.SaeProbes, Evaluate);
+
+    static EvalOutcome Evaluate(EvalRun<EvaluateSaeProbesParams> run)
+    {
+        var (context, p, sae, _, device) = run;
+        var clock = Stopwatch.StartNew();
+        var bySeed = new SortedDictionary<long, List<SaeProbesTaskResult>>();
+        foreach (var source in p.Sources)
+        {
+            var (cacheDir, cacheManifest) = context.Input(InputRole.ActivationsOf(source));
+            var cache = ActivationCache.Open(cacheDir, cacheManifest);
+            if (cache.DIn != sae.DIn)
+                throw new PipelineException($"the SAE takes d_in = {sae.DIn} but {cacheDir} holds d = {cache.DIn} activations", cacheDir);
+            var sets = Json.ReadFile<ProbeSetFile>(Path.Combine(cacheDir, ProbeSetFile.FileName));
+            var trainDocs = sets.RowsOf(DatasetSource.Train);
+            var testDocs = sets.RowsOf(DatasetSource.Test);
+            var train = LastTokenRows.Compute(sae, cache, DatasetSource.Train, trainDocs, device);
+            var test = LastTokenRows.Compute(sae, cache, DatasetSource.Test, testDocs, device);
+            var index = new Dictionary<string, Dictionary<int, int>>
+            {
+                [DatasetSource.Train] = trainDocs.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i),
+                [DatasetSource.Test] = testDocs.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i),
+            };
+            foreach (var subset in (sets.SparseProbing ?? []).Where(s => p.Datasets.Contains(s.Subset)))
+                foreach (var seed in subset.Seeds)
+                {
+                    var results = bySeed.TryGetValue(seed.Seed, out var list) ? list : bySeed[seed.Seed] = [];
+                    foreach (var task in SaeProbesTask.Of(subset, seed, p.Settings.MaxTrain, p.Settings.MaxTest, (split, doc) => index[split][doc]))
+                        results.Add(SaeProbesEvaluation.Evaluate(task, train, test, p.Settings.Ks, seed.Seed));
+                }
+            context.Log($"{source}: {bySeed.Values.FirstOrDefault()?.Count ?? 0} tasks so far, {clock.Elapsed.TotalSeconds:F0} s");
+        }
+        if (bySeed.Count == 0 || bySeed.Values.Any(r => r.Count == 0))
+            throw new PipelineException($"no sae-probes task could be built from {string.Join(", ", p.Datasets)}", context.Spec.Id);
+        var seeds = bySeed.Keys.ToList();
+        var perSeed = bySeed.Values.Select(r => (IReadOnlyList<SaeProbesTaskResult>)r).ToList();
+        var (metrics, details, unstructured, summary) = SaeProbesJson.Build(seeds, perSeed, p.Settings.Ks);
+        int k0 = p.Settings.Ks[0];
+        context.Log($"{perSeed[0].Count} tasks, {seeds.Count} seeds: " + string.Join(", ",
+            new[] { "llm_test_auc", $"sae_top_{k0}_test_auc", $"sae_top_{k0}_test_accuracy" }
+                .Select(k => $"{k} {Format(summary["mean"]?[k])} ± {Format(summary["std"]?[k])}")));
+        return new EvalOutcome(SaeProbesJson.EvalConfig(p, perSeed[0].Select(t => t.Task).ToList(), seeds[0]), metrics, details, unstructured, new JsonObject
+        {
+            ["seeds"] = summary.DeepClone(),
+            ["tasks"] = perSeed[0].Count,
+            ["seconds_total"] = Math.Round(clock.Elapsed.TotalSeconds, 2),
+        });
+    }
+
+    static string Format(JsonNode? value) => value is null ? "–" : value.GetValue<double>().ToString("F3", CultureInfo.InvariantCulture);
+}

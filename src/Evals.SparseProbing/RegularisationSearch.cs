@@ -1,0 +1,79 @@
+using SaePipeline.Probes;
+using SaePipeline.Runtime;
+
+namespace SaePipeline.Evals.SparseProbing;
+
+/// <summary>
+/// sae-probes' <c>find_best_reg</c> with an L2 penalty: C from 10^5 down to 10^−5 (ten values, log-spaced), each scored
+/// by validation AUC, the best (first on ties) refitted on all training rows. Validation follows its <c>get_cv</c>: from
+/// 128 rows on, the last min(20%, 100) rows of the (shuffled) training set; below that, six stratified folds, keeping
+/// only folds whose validation part holds both classes; up to 3 rows, no search (C = 1). The fits are exact
+/// (<see cref="L2LogisticRegression"/>), where sklearn's lbfgs stops at its tolerance.
+/// </summary>
+public static class RegularisationSearch
+{
+    public static readonly IReadOnlyList<double> Cs = Enumerable.Range(0, 10).Select(i => Math.Pow(10, 5 - 10.0 * i / 9)).ToList();
+
+    /// <param name="x">Row-major [n, k] features, rows in a random order.</param>
+    public static (LogisticFit Fit, double C) Fit(float[] x, int n, int k, float[] y, SplitMix64 random)
+    {
+        if (n <= 3) return (L2LogisticRegression.Fit(x, n, k, y), 1.0);
+        var folds = Folds(n, y, random);
+        double bestScore = double.NegativeInfinity, bestC = 1.0;
+        foreach (double c in Cs)
+        {
+            var scores = folds.Select(f => ValidationAuc(x, k, y, f.Train, f.Validation, c)).Where(double.IsFinite).ToList();
+            if (scores.Count == 0) continue;
+            double mean = scores.Average();
+            if (mean > bestScore) (bestScore, bestC) = (mean, c);
+        }
+        return (L2LogisticRegression.Fit(x, n, k, y, bestC), bestC);
+    }
+
+    static double ValidationAuc(float[] x, int k, float[] y, int[] train, int[] validation, double c)
+    {
+        var (tx, ty) = Take(x, k, y, train);
+        if (ty.All(v => v > 0.5f) || ty.All(v => v <= 0.5f)) return double.NaN;
+        var fit = L2LogisticRegression.Fit(tx, train.Length, k, ty, c);
+        var truth = validation.Select(i => y[i] > 0.5f).ToList();
+        var logits = validation.Select(i => fit.Logit(x.AsSpan(i * k, k))).ToList();
+        return BinaryTaskScores.RocAuc(truth, logits);
+    }
+
+    static (float[] X, float[] Y) Take(float[] x, int k, float[] y, int[] rows)
+    {
+        var tx = new float[rows.Length * k];
+        var ty = new float[rows.Length];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            x.AsSpan(rows[r] * k, k).CopyTo(tx.AsSpan(r * k, k));
+            ty[r] = y[rows[r]];
+        }
+        return (tx, ty);
+    }
+
+    static List<(int[] Train, int[] Validation)> Folds(int n, float[] y, SplitMix64 random)
+    {
+        if (n >= 128)
+        {
+            int validation = Math.Min((int)(0.2 * n), 100);
+            return [(Enumerable.Range(0, n - validation).ToArray(), Enumerable.Range(n - validation, validation).ToArray())];
+        }
+        // Six stratified folds: each class's rows, shuffled, dealt round-robin.
+        var fold = new int[n];
+        foreach (bool positive in new[] { true, false })
+        {
+            var rows = Enumerable.Range(0, n).Where(i => y[i] > 0.5f == positive).ToList();
+            random.Shuffle(rows);
+            for (int j = 0; j < rows.Count; j++) fold[rows[j]] = j % 6;
+        }
+        var result = new List<(int[], int[])>();
+        for (int f = 0; f < 6; f++)
+        {
+            var validation = Enumerable.Range(0, n).Where(i => fold[i] == f).ToArray();
+            if (validation.Select(i => y[i] > 0.5f).Distinct().Count() < 2) continue;
+            result.Add((Enumerable.Range(0, n).Where(i => fold[i] != f).ToArray(), validation));
+        }
+        return result;
+    }
+}

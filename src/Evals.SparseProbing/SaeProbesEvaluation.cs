@@ -1,0 +1,77 @@
+using SaePipeline.Runtime;
+
+namespace SaePipeline.Evals.SparseProbing;
+
+/// <summary>One task's test scores: the model's probe on all dimensions, and the SAE's on its top k latents per k.</summary>
+public sealed record SaeProbesTaskResult(string Task, BinaryTaskScores Llm, IReadOnlyDictionary<int, BinaryTaskScores> Sae);
+
+/// <summary>
+/// The sae-probes protocol on one task: rank the SAE's latents by how differently the two classes use them
+/// (<see cref="RankLatents"/>), then for each k a regularisation-searched logistic regression on the top k latents,
+/// and the same regression on all of the model's dimensions as the baseline.
+/// </summary>
+public static class SaeProbesEvaluation
+{
+    public static SaeProbesTaskResult Evaluate(SaeProbesTask task, LastTokenRows train, LastTokenRows test, IReadOnlyList<int> ks, long seed)
+    {
+        var random = SplitMix64.For(seed, $"sae-probes-cv/{task.Name}");
+        var llm = Score(task, train.Acts, test.Acts, train.DModel, Enumerable.Range(0, train.DModel).ToArray(), random);
+        var order = RankLatents(train.Latents, train.DSae, task.TrainRows, task.TrainLabels);
+        var sae = ks.Where(k => k <= train.DSae).ToDictionary(k => k, k => Score(task, train.Latents, test.Latents, train.DSae, order[..k], random));
+        return new SaeProbesTaskResult(task.Name, llm, sae);
+    }
+
+    /// <summary>
+    /// sae-probes' <c>get_sorted_indices_new</c>: each latent's activations divided by its mean over the rows where it
+    /// fires (so a rarely-firing, large latent and a dense, small one compare), then latents ordered by the absolute
+    /// difference of the classes' means, largest first (ties to the lower index).
+    /// </summary>
+    public static int[] RankLatents(float[] latents, int dSae, int[] rows, float[] labels)
+    {
+        var sum = new double[dSae];
+        var nonZero = new int[dSae];
+        var positive = new double[dSae];
+        var negative = new double[dSae];
+        int nPos = 0, nNeg = 0;
+        for (int r = 0; r < rows.Length; r++)
+        {
+            var f = latents.AsSpan(rows[r] * dSae, dSae);
+            for (int i = 0; i < dSae; i++)
+            {
+                sum[i] += f[i];
+                if (f[i] != 0) nonZero[i]++;
+            }
+        }
+        for (int r = 0; r < rows.Length; r++)
+        {
+            var f = latents.AsSpan(rows[r] * dSae, dSae);
+            var target = labels[r] > 0.5f ? positive : negative;
+            if (labels[r] > 0.5f) nPos++; else nNeg++;
+            for (int i = 0; i < dSae; i++) target[i] += f[i] / (sum[i] / (nonZero[i] + 1e-6) + 1e-6);
+        }
+        var gap = new double[dSae];
+        for (int i = 0; i < dSae; i++) gap[i] = Math.Abs(positive[i] / Math.Max(1, nPos) - negative[i] / Math.Max(1, nNeg));
+        return Enumerable.Range(0, dSae).OrderByDescending(i => gap[i]).ThenBy(i => i).ToArray();
+    }
+
+    static BinaryTaskScores Score(SaeProbesTask task, float[] trainFeatures, float[] testFeatures, int width, int[] columns, SplitMix64 random)
+    {
+        int k = columns.Length;
+        var x = Gather(trainFeatures, width, task.TrainRows, columns);
+        var (fit, _) = RegularisationSearch.Fit(x, task.TrainRows.Length, k, task.TrainLabels, random);
+        var testX = Gather(testFeatures, width, task.TestRows, columns);
+        var logits = Enumerable.Range(0, task.TestRows.Length).Select(i => fit.Logit(testX.AsSpan(i * k, k))).ToList();
+        return BinaryTaskScores.Of(task.TestLabels.Select(y => y > 0.5f).ToList(), logits);
+    }
+
+    static float[] Gather(float[] features, int width, int[] rows, int[] columns)
+    {
+        var x = new float[rows.Length * columns.Length];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            var source = features.AsSpan(rows[r] * width, width);
+            for (int j = 0; j < columns.Length; j++) x[r * columns.Length + j] = source[columns[j]];
+        }
+        return x;
+    }
+}

@@ -1,0 +1,40 @@
+using SaePipeline.Data.ProbeSets;
+using SaePipeline.Runtime;
+
+namespace SaePipeline.Evals.SparseProbing;
+
+/// <summary>
+/// One binary task of the sae-probes protocol: a class of a sparse-probing data set against the data set's other
+/// classes, train and test each balanced 50/50 (as sae-probes draws them, pos_ratio 0.5) and capped, rows shuffled.
+/// Rows index the split's <see cref="LastTokenRows"/>.
+/// </summary>
+public sealed record SaeProbesTask(string Name, int[] TrainRows, float[] TrainLabels, int[] TestRows, float[] TestLabels)
+{
+    /// <param name="rowIndex">Per split, each text's (doc number's) row in that split's <see cref="LastTokenRows"/>.</param>
+    public static IEnumerable<SaeProbesTask> Of(SparseProbingSubsetRows subset, TppSeedRows seed, int maxTrain, int maxTest,
+                                                 Func<string, int, int> rowIndex)
+    {
+        foreach (var cls in seed.Classes)
+        {
+            var random = SplitMix64.For(seed.Seed, $"sae-probes/{subset.Subset}/{cls.Key}");
+            var (trainRows, trainLabels) = Balanced(cls.Train, seed.Classes.Where(c => c != cls).SelectMany(c => c.Train), maxTrain, random,
+                                                    doc => rowIndex(Data.DatasetSource.Train, doc));
+            var (testRows, testLabels) = Balanced(cls.Test, seed.Classes.Where(c => c != cls).SelectMany(c => c.Test), maxTest, random,
+                                                  doc => rowIndex(Data.DatasetSource.Test, doc));
+            if (trainRows.Length < 2 || testRows.Length < 2) continue;
+            yield return new SaeProbesTask($"{subset.JsonName}/{cls.Key}", trainRows, trainLabels, testRows, testLabels);
+        }
+    }
+
+    static (int[] Rows, float[] Labels) Balanced(IEnumerable<int> positives, IEnumerable<int> negatives, int max, SplitMix64 random, Func<int, int> row)
+    {
+        var pos = positives.Distinct().ToList();
+        var neg = negatives.Distinct().Except(pos).ToList();
+        int each = Math.Min(Math.Min(pos.Count, neg.Count), max / 2);
+        random.Shuffle(pos);
+        random.Shuffle(neg);
+        var rows = pos.Take(each).Select(d => (Row: row(d), Label: 1f)).Concat(neg.Take(each).Select(d => (Row: row(d), Label: 0f))).ToList();
+        random.Shuffle(rows);
+        return (rows.Select(r => r.Row).ToArray(), rows.Select(r => r.Label).ToArray());
+    }
+}
