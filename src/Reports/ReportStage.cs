@@ -111,6 +111,12 @@ public static class ReportStage
                     .AppendLine(string.Join("\n", evaluated.Select(m => $"- [{m.EvalFile}](../../{m.EvalFile})")));
             (var comparisonSections, comparison) = Comparison(p, rows);
             summary.Append(comparisonSections);
+            string noise = MetricNoise.Markdown(SeedGroups.Of(p.Config["saes"] as JsonArray), rows);
+            if (noise.Length > 0)
+            {
+                summary.AppendLine().AppendLine("## Metric noise").AppendLine().Append(noise);
+                comparison += $"\nmetric noise:\n{noise}";
+            }
             AtomicFile.WriteAllText(Path.Combine(context.OutputDir, "summary.json"), Json.Serialize(rows));
         }
         var figures = ReportPlots.Draw(context.OutputDir, p.Saes.Select(name => PlotInputsOf(context, name, p.Experiment)).ToList());
