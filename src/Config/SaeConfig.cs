@@ -9,9 +9,11 @@ namespace SaePipeline.Config;
 /// <item><c>batch_topk</c>: Bussmann et al.: the k·B largest over the batch; a single learned threshold at inference.</item>
 /// <item><c>jumprelu</c>: Rajamanoharan et al.: per-latent thresholds trained with a straight-through estimator, L0 penalty.</item>
 /// <item><c>gated</c>: Rajamanoharan et al.: separate gate and magnitude paths, L1 on the gate, auxiliary loss.</item>
+/// <item><c>matryoshka_batch_topk</c>: Bussmann et al. (2025): BatchTopK whose nested prefixes of latents must each reconstruct x.</item>
+/// <item><c>p_anneal</c>: dictionary_learning's PAnnealTrainer: relu's SAE with its L1 annealed toward an Lp^p penalty, p &lt; 1.</item>
 /// </list>
 /// </summary>
-public enum SaeArchitecture { Relu, AprilUpdate, Topk, BatchTopk, Jumprelu, Gated }
+public enum SaeArchitecture { Relu, AprilUpdate, Topk, BatchTopk, Jumprelu, Gated, MatryoshkaBatchTopk, PAnneal }
 
 /// <summary>
 /// The reconstruction term. <c>sum_squared</c>: mean over the batch of Σ_d (x − x̂)² (dictionary_learning, SAELens).
@@ -48,10 +50,13 @@ public sealed record SaeConfig : IValidatedConfig
 
     // ---- sparsity, per architecture ----
 
-    /// <summary>λ of the L1 term (relu, april_update, gated), in the sum_squared convention unless stated otherwise.</summary>
+    /// <summary>
+    /// λ of the L1 term (relu, april_update, gated), in the sum_squared convention unless stated otherwise. p_anneal: the
+    /// initial α of its Lp^p term, rescaled at each jump of p so the penalty keeps its magnitude.
+    /// </summary>
     [Min(0)] public double L1Coefficient { get; init; } = 0.1;
 
-    /// <summary>Active latents per token (topk), or on average per token over the batch (batch_topk).</summary>
+    /// <summary>Active latents per token (topk), or on average per token over the batch (batch_topk, matryoshka_batch_topk).</summary>
     [Min(1)] public int? K { get; init; }
 
     /// <summary>jumprelu: the coefficient of the L0 term; with target_l0, of (L0/target_l0 − 1)² instead.</summary>
@@ -69,17 +74,51 @@ public sealed record SaeConfig : IValidatedConfig
     /// <summary>jumprelu: initial threshold of every latent.</summary>
     [GreaterThan(0)] public double JumpreluInitThreshold { get; init; } = 0.001;
 
-    /// <summary>topk, batch_topk: latents the AuxK term may use per token; null = d_in / 2 (Gao et al.'s heuristic).</summary>
+    /// <summary>topk, batch_topk, matryoshka_batch_topk: latents the AuxK term may use per token; null = d_in / 2 (Gao et al.'s heuristic).</summary>
     [Min(1)] public int? AuxK { get; init; }
 
-    /// <summary>topk, batch_topk: weight α of the AuxK term (Gao et al.: 1/32).</summary>
+    /// <summary>topk, batch_topk, matryoshka_batch_topk: weight α of the AuxK term (Gao et al.: 1/32).</summary>
     [Min(0)] public double AuxkCoefficient { get; init; } = 1.0 / 32;
 
-    /// <summary>batch_topk: the inference threshold is an average of the batch's smallest kept activation from this step on.</summary>
+    /// <summary>batch_topk, matryoshka_batch_topk: the inference threshold is an average of the batch's smallest kept activation from this step on.</summary>
     [Min(0)] public int ThresholdStartStep { get; init; } = 1000;
 
-    /// <summary>batch_topk: the threshold average's decay per step, θ ← β·θ + (1 − β)·min kept activation.</summary>
+    /// <summary>batch_topk, matryoshka_batch_topk: the threshold average's decay per step, θ ← β·θ + (1 − β)·min kept activation.</summary>
     [Min(0), LessThan(1)] public double ThresholdDecay { get; init; } = 0.999;
+
+    // The keys below are left out of the params when null (their default), so the fingerprints and training metadata of
+    // SAEs of the other architectures are those they had before these keys existed.
+
+    /// <summary>
+    /// matryoshka_batch_topk: the nested groups of latents as fractions of d_sae, innermost first, summing to 1. Group g
+    /// gets ⌊f_g·d_sae⌋ latents and the last group the remainder (dictionary_learning's rule); prefix g is groups 1…g.
+    /// null: [1/32, 1/16, 1/8, 1/4, 1/2 + 1/32], the fractions of SAEBench's training suite.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [MinCount(1)] public IReadOnlyList<double>? GroupFractions { get; init; }
+
+    /// <summary>
+    /// matryoshka_batch_topk: the weight w_g of each prefix's reconstruction term, one per group, each &gt; 0. null: 1/G
+    /// each, so the loss is the prefixes' mean reconstruction error and keeps BatchTopK's scale.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [MinCount(1)] public IReadOnlyList<double>? GroupWeights { get; init; }
+
+    /// <summary>p_anneal: the exponent p of the Lp^p penalty once annealing ends, in (0, 1]. null: 0.2 (SAEBench's suite).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [GreaterThan(0), Max(1)] public double? PEnd { get; init; }
+
+    /// <summary>
+    /// p_anneal: the step of the first jump of p below 1 (p = 1, the relu objective, before it). null: half the training
+    /// steps (dictionary_learning's default is step 15000 and SAEBench's suite anneals from step 10000 of its runs, far
+    /// longer than ours).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [Min(0)] public long? AnnealStart { get; init; }
+
+    /// <summary>p_anneal: how many equal jumps take p from 1 to p_end, spread evenly over the steps from anneal_start. null: 10.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [Min(1)] public int? NSparsityUpdates { get; init; }
 
     // ---- loss and input conventions ----
 
@@ -182,8 +221,27 @@ public sealed record SaeConfig : IValidatedConfig
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsImported => Path is not null;
 
-    /// <summary>topk, batch_topk: latents the AuxK term may use per token (aux_k, else d_in / 2).</summary>
+    /// <summary>topk, batch_topk, matryoshka_batch_topk: latents the AuxK term may use per token (aux_k, else d_in / 2).</summary>
     public int EffectiveAuxK(int dIn) => AuxK ?? Math.Max(1, dIn / 2);
+
+    /// <summary>matryoshka_batch_topk: group_fractions, else SAEBench's suite's.</summary>
+    public IReadOnlyList<double> EffectiveGroupFractions() => GroupFractions ?? [1.0 / 32, 1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2 + 1.0 / 32];
+
+    /// <summary>matryoshka_batch_topk: group_weights, else 1/G each.</summary>
+    public IReadOnlyList<double> EffectiveGroupWeights()
+    {
+        int groups = EffectiveGroupFractions().Count;
+        return GroupWeights ?? Enumerable.Repeat(1.0 / groups, groups).ToArray();
+    }
+
+    /// <summary>p_anneal: p_end, else 0.2.</summary>
+    public double EffectivePEnd() => PEnd ?? 0.2;
+
+    /// <summary>p_anneal: anneal_start, else half the steps.</summary>
+    public long EffectiveAnnealStart() => AnnealStart ?? Steps / 2;
+
+    /// <summary>p_anneal: n_sparsity_updates, else 10.</summary>
+    public int EffectiveSparsityUpdates() => NSparsityUpdates ?? 10;
 
     public void Validate(ConfigValidation v)
     {

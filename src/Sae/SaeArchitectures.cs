@@ -10,7 +10,8 @@ namespace SaePipeline.Sae;
 public static class SaeArchitectures
 {
     public static readonly IReadOnlyList<SaeArchitectureDefinition> All =
-        [ReluSae.Relu, ReluSae.AprilUpdate, TopKSae.Definition, BatchTopKSae.Definition, JumpReluSae.Definition, GatedSae.Definition];
+        [ReluSae.Relu, ReluSae.AprilUpdate, TopKSae.Definition, BatchTopKSae.Definition, JumpReluSae.Definition, GatedSae.Definition,
+         MatryoshkaBatchTopKSae.Definition, ReluSae.PAnneal];
 
     public static SaeArchitectureDefinition Of(SaeArchitecture id) =>
         All.FirstOrDefault(a => a.Id == id) ?? throw new ArgumentException($"no definition of architecture {id} in SaeArchitectures.All");
@@ -39,7 +40,7 @@ public static class SaeArchitectures
 
     public static string SparsityLabel(this SaeConfig c) => Of(c).Sparsity(c);
 
-    /// <summary>topk and batch_topk: k is required and at most d_sae.</summary>
+    /// <summary>topk, batch_topk and matryoshka_batch_topk: k is required and at most d_sae.</summary>
     internal static void RequireK(SaeConfig c, ConfigValidation v)
     {
         if (c.K is null) v.Error("k", $"{c.Name}: {Of(c).Name} needs k, the number of active latents per token", ConfigCodes.MissingRequired);

@@ -6,8 +6,8 @@ namespace SaePipeline.Sae;
 /// <summary>
 /// Each architecture's initialisation as dictionary_learning writes it (docs/sae-training.md §1.2), declared in its definition:
 /// <list type="bullet">
-/// <item>relu, april_update: see <see cref="ReluSae.Initialize"/>.</item>
-/// <item>topk, batch_topk, jumprelu: <see cref="Tied"/>. TopK's b_dec becomes the geometric median of the first batch
+/// <item>relu, april_update, p_anneal: see <see cref="ReluSae.Initialize"/>.</item>
+/// <item>topk, batch_topk, matryoshka_batch_topk, jumprelu: <see cref="Tied"/>. TopK's b_dec becomes the geometric median of the first batch
 ///   (TopKObjective); JumpReLU's thresholds start at jumprelu_init_threshold; BatchTopK's threshold starts unset (−1).</item>
 /// <item>gated: Gaussian decoder rows set to unit norm, W_enc = W_decᵀ, b_gate = b_mag = r_mag = 0.</item>
 /// </list>

@@ -12,7 +12,7 @@ public sealed record StepStats(
     long Step, double Loss, double Mse, double SparsityLoss, double AuxLoss, double L0, double ExplainedVariance,
     int DeadLatents, double Lr, double SparsityCoefficient)
 {
-    /// <summary>A research objective's terms at this step (<see cref="SaeObjective.LogColumns"/>), or null.</summary>
+    /// <summary>A research objective's terms (or p_anneal's p) at this step (<see cref="SaeObjective.LogColumns"/>), or null.</summary>
     public IReadOnlyDictionary<string, double>? Terms { get; init; }
 }
 

@@ -182,7 +182,7 @@ public sealed class SaeConfigTests
         Assert.Equal(Enum.GetValues<SaeArchitecture>().Order(), SaeArchitectures.All.Select(a => a.Id).Order());
         foreach (var definition in SaeArchitectures.All)
         {
-            var config = new SaeConfig { Name = "x", DSae = 8, Architecture = definition.Id, K = 2 };
+            var config = new SaeConfig { Name = "x", DSae = 32, Architecture = definition.Id, K = 2 };   // 32: room for Matryoshka's default groups
             using var generator = SaePipeline.Runtime.TorchRuntime.Generator(1, "test");
             using var sae = SaeInitialization.Create(config, 4, generator, TorchSharp.torch.CPU);
             Assert.Equal(definition.SaeLensName, sae.SaeLensArchitecture);
@@ -193,5 +193,118 @@ public sealed class SaeConfigTests
         using var relu = SaeInitialization.Create(new SaeConfig { Name = "x", DSae = 8 }, 4, g, TorchSharp.torch.CPU);
         var e = Assert.Throws<ArgumentException>(() => SaeObjective.Create(new SaeConfig { Name = "x", DSae = 8, Architecture = SaeArchitecture.Topk, K = 2 }, relu));
         Assert.Contains("no objective trains a ReluSae as topk", e.Message);
+    }
+
+    [Fact]
+    public void MatryoshkaGroupFractionsMustBePositiveSumToOneAndGiveEveryGroupALatent()
+    {
+        IReadOnlyList<ConfigError> Matryoshka(string keys) => Errors($"""
+              - name: m
+                architecture: matryoshka_batch_topk
+                k: 4
+                threshold_start_step: 100
+            {keys}
+            """);
+        var sum = Assert.Single(Matryoshka("    group_fractions: [0.5, 0.4]"));
+        Assert.Equal((ConfigCodes.OutOfRange, "saes.m.group_fractions"), (sum.Code, sum.KeyPath));
+        Assert.Contains("must sum to 1", sum.Message);
+        Assert.Contains("must be > 0", Assert.Single(Matryoshka("    group_fractions: [0.5, 0.6, -0.1]")).Message);
+        var crowded = Assert.Single(Matryoshka("    d_sae: 4\n    group_fractions: [0.2, 0.2, 0.2, 0.2, 0.2]"));
+        Assert.Equal((ConfigCodes.Inconsistent, "saes.m.group_fractions"), (crowded.Code, crowded.KeyPath));
+        Assert.Contains("5 groups need at least 5 latents, but d_sae is 4", crowded.Message);
+        // d_sae 16 and the suite's fractions: ⌊16/32⌋ = 0 latents for the first group.
+        Assert.Contains("the default group_fractions", Assert.Single(Matryoshka("    d_sae: 16")).Message);
+        var weights = Assert.Single(Matryoshka("    group_weights: [0.5, 0.5]"));
+        Assert.Equal((ConfigCodes.Inconsistent, "saes.m.group_weights"), (weights.Code, weights.KeyPath));
+        Assert.Contains("must be > 0", Assert.Single(Matryoshka("    group_fractions: [0.5, 0.5]\n    group_weights: [1, 0]")).Message);
+
+        var loaded = Load("""
+              - name: m
+                architecture: matryoshka_batch_topk
+                k: 4
+                threshold_start_step: 100
+                group_fractions: [0.25, 0.75]
+                group_weights: [1, 2]
+            """).Config.Saes[0];
+        Assert.Equal((SaeArchitecture.MatryoshkaBatchTopk, 0.25, 2.0), (loaded.Architecture, loaded.GroupFractions![0], loaded.GroupWeights![1]));
+    }
+
+    [Fact]
+    public void PAnnealNeedsPEndInZeroToOneAndItsJumpsWithinTraining()
+    {
+        // 2,097,152 training tokens / 4096 rows = 512 steps.
+        IReadOnlyList<ConfigError> PAnneal(string keys) => Errors($"""
+              - name: p
+                architecture: p_anneal
+            {keys}
+            """);
+        foreach (var (value, message) in new[] { ("0", "must be > 0"), ("-0.5", "must be > 0"), ("1.5", "must be ≤ 1") })
+        {
+            var e = Assert.Single(PAnneal($"    p_end: {value}"));
+            Assert.Equal((ConfigCodes.OutOfRange, "saes.p.p_end"), (e.Code, e.KeyPath));
+            Assert.Contains(message, e.Message);
+        }
+        var late = Assert.Single(PAnneal("    anneal_start: 512"));
+        Assert.Equal((ConfigCodes.Inconsistent, "saes.p.anneal_start"), (late.Code, late.KeyPath));
+        Assert.Contains("only 512 steps", late.Message);
+        var crowded = Assert.Single(PAnneal("    anneal_start: 505"));   // 10 jumps, 7 steps
+        Assert.Equal((ConfigCodes.Inconsistent, "saes.p.n_sparsity_updates"), (crowded.Code, crowded.KeyPath));
+
+        var loaded = Load("""
+              - name: p
+                architecture: p_anneal
+                l1_coefficient: 0.2
+                p_end: 1
+                anneal_start: 500
+                n_sparsity_updates: 12
+            """).Config.Saes[0];
+        Assert.Equal((SaeArchitecture.PAnneal, 0.2, 1.0, 500L, 12), (loaded.Architecture, loaded.L1Coefficient, loaded.PEnd!.Value, loaded.AnnealStart!.Value, loaded.NSparsityUpdates!.Value));
+    }
+
+    [Fact]
+    public void MatryoshkaAndPAnnealKeysAreRefusedOnOtherArchitectures()
+    {
+        var errors = Errors("""
+              - name: r
+                p_end: 0.5
+                anneal_start: 10
+              - name: b
+                architecture: batch_topk
+                k: 4
+                threshold_start_step: 100
+                group_fractions: [0.5, 0.5]
+              - name: p
+                architecture: p_anneal
+                k: 4
+                group_weights: [1]
+              - name: m
+                architecture: matryoshka_batch_topk
+                k: 4
+                threshold_start_step: 100
+                n_sparsity_updates: 3
+            """);
+        Assert.Equal(["saes.b.group_fractions", "saes.m.n_sparsity_updates", "saes.p.group_weights", "saes.p.k", "saes.r.anneal_start", "saes.r.p_end"],
+            errors.Select(e => e.KeyPath).Order());
+        Assert.Contains(errors, e => e.Message.Contains("does not apply to architecture p_anneal"));
+        Assert.Contains(errors, e => e.Message.Contains("does not apply to architecture matryoshka_batch_topk"));
+    }
+
+    [Fact]
+    public void MatryoshkaAndPAnnealDefaultsFollowDictionaryLearning()
+    {
+        var matryoshka = new SaeConfig { Name = "m", DSae = 1024, Architecture = SaeArchitecture.MatryoshkaBatchTopk, K = 32 };
+        var anneal = new SaeConfig { Name = "p", DSae = 1024, Architecture = SaeArchitecture.PAnneal };
+        Assert.Equal("matryoshka_batch_topk", SaePipeline.Runtime.Json.ToNode(matryoshka.Architecture).GetValue<string>());
+        Assert.Equal("p_anneal", SaePipeline.Runtime.Json.ToNode(anneal.Architecture).GetValue<string>());
+        Assert.Equal(["k 32", "l1 0.1, p → 0.2"], new[] { matryoshka, anneal }.Select(c => c.SparsityLabel()));
+        Assert.Equal((0.9, (double?)1.0, true), (matryoshka.EffectiveAdamBeta1(), matryoshka.EffectiveMaxGradNorm(), matryoshka.ConstrainedDecoder()));
+        Assert.Equal((0.9, (double?)null, true), (anneal.EffectiveAdamBeta1(), anneal.EffectiveMaxGradNorm(), anneal.ConstrainedDecoder()));
+        Assert.Equal([1.0 / 32, 1.0 / 16, 1.0 / 8, 1.0 / 4, 17.0 / 32], matryoshka.EffectiveGroupFractions());
+        Assert.Equal(Enumerable.Repeat(0.2, 5), matryoshka.EffectiveGroupWeights());
+        Assert.Equal((0.2, 256L, 10), (anneal.EffectivePEnd(), anneal.EffectiveAnnealStart(), anneal.EffectiveSparsityUpdates()));   // 512 steps
+        // Left at their defaults, the new keys are not in an SAE's params, so other SAEs' fingerprints and metadata stay as they were.
+        var written = SaePipeline.Runtime.Json.ToNode(new SaeConfig { Name = "r", DSae = 8 }).AsObject();
+        Assert.DoesNotContain(written, kv => kv.Key is "group_fractions" or "group_weights" or "p_end" or "anneal_start" or "n_sparsity_updates");
+        Assert.Contains(written, kv => kv.Key == "l1_coefficient");
     }
 }

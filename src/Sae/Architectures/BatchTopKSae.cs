@@ -8,22 +8,16 @@ namespace SaePipeline.Sae;
 /// B tokens (so L0 averages k but varies per token; see BatchTopKObjective). A batch is not available at inference,
 /// so there a single threshold θ, the running average of the smallest activation kept in training, gates each
 /// latent: f = ReLU(pre)·1[pre > θ]. That is a JumpReLU with every threshold equal to θ, and SAELens saves it as one
-/// (architecture "jumprelu", threshold = θ·1), which is what we write too.
+/// (architecture "jumprelu", threshold = θ·1), which is what we write too. Not sealed: the Matryoshka SAE is this
+/// model with its latents cut into nested groups (<see cref="MatryoshkaBatchTopKSae"/>).
 /// </summary>
-public sealed class BatchTopKSae : SparseAutoencoder
+public class BatchTopKSae : SparseAutoencoder
 {
     /// <summary>Bussmann et al.: k·B over the batch, then one learned threshold at inference; AuxK, gradient clipping.</summary>
     public static readonly SaeArchitectureDefinition Definition = new()
     {
         Id = SaeArchitecture.BatchTopk, SaeLensName = "jumprelu", Keys = ["k", "auxk_coefficient", "aux_k", "threshold_start_step", "threshold_decay"],
-        Sparsity = c => $"k {c.K}", MaxGradNorm = 1.0,
-        Validate = (c, v) =>
-        {
-            SaeArchitectures.RequireK(c, v);
-            if (c.TrainingTokens >= c.BatchSize && c.ThresholdStartStep >= c.Steps)
-                v.Error("threshold_start_step", $"the inference threshold starts at step {c.ThresholdStartStep}, but training has only {c.Steps} steps, " +
-                                                "so it would never be estimated; lower threshold_start_step", ConfigCodes.Inconsistent);
-        },
+        Sparsity = c => $"k {c.K}", MaxGradNorm = 1.0, Validate = Rules,
         Initialize = (c, dIn, generator, device) =>
         {
             using var scope = NewDisposeScope();
@@ -32,6 +26,15 @@ public sealed class BatchTopKSae : SparseAutoencoder
         },
         Objective = (c, sae) => new BatchTopKObjective(c, SaeArchitectureDefinition.As<BatchTopKSae>(sae, SaeArchitecture.BatchTopk)),
     };
+
+    /// <summary>k given and at most d_sae, and a threshold that training reaches (Matryoshka's rules too).</summary>
+    internal static void Rules(SaeConfig c, ConfigValidation v)
+    {
+        SaeArchitectures.RequireK(c, v);
+        if (c.TrainingTokens >= c.BatchSize && c.ThresholdStartStep >= c.Steps)
+            v.Error("threshold_start_step", $"the inference threshold starts at step {c.ThresholdStartStep}, but training has only {c.Steps} steps, " +
+                                            "so it would never be estimated; lower threshold_start_step", ConfigCodes.Inconsistent);
+    }
 
     public BatchTopKSae(Tensor wEnc, Tensor bEnc, Tensor wDec, Tensor bDec, int k, Tensor threshold)
         : base(wEnc, wDec, bDec, applyBDecToInput: true)

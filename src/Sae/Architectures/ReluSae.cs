@@ -6,7 +6,8 @@ namespace SaePipeline.Sae;
 
 /// <summary>
 /// The standard ReLU SAE (SAELens "standard"): f = ReLU((x − b_dec)·W_enc + b_enc), x̂ = f·W_dec + b_dec. Trained by
-/// the relu objective (L1, unit-norm decoder) or the april_update objective (decoder-norm-weighted L1, free decoder).
+/// the relu objective (L1, unit-norm decoder), the april_update objective (decoder-norm-weighted L1, free decoder) or the
+/// p_anneal objective (L1 annealed toward Lp^p, unit-norm decoder).
 /// </summary>
 public sealed class ReluSae : SparseAutoencoder
 {
@@ -27,6 +28,29 @@ public sealed class ReluSae : SparseAutoencoder
         Initialize = (c, dIn, generator, device) => Initialize(dIn, c.DSae, generator, device, zeroEncoderBias: true),
         Objective = (c, sae) => new AprilUpdateObjective(c, SaeArchitectureDefinition.As<ReluSae>(sae, SaeArchitecture.AprilUpdate)),
     };
+
+    /// <summary>dictionary_learning's PAnnealTrainer: relu's SAE and constrained optimiser, the L1 annealed toward Lp^p, p → p_end.</summary>
+    public static readonly SaeArchitectureDefinition PAnneal = new()
+    {
+        Id = SaeArchitecture.PAnneal, SaeLensName = "standard", Keys = ["l1_coefficient", "p_end", "anneal_start", "n_sparsity_updates"],
+        Sparsity = c => string.Create(CultureInfo.InvariantCulture, $"l1 {c.L1Coefficient:G4}, p → {c.EffectivePEnd():G4}"),
+        Validate = AnnealRules,
+        Initialize = (c, dIn, generator, device) => Initialize(dIn, c.DSae, generator, device),
+        Objective = (c, sae) => new PAnnealObjective(c, SaeArchitectureDefinition.As<ReluSae>(sae, SaeArchitecture.PAnneal)),
+    };
+
+    /// <summary>p_anneal: annealing starts within training, and every jump of p gets a step of its own.</summary>
+    static void AnnealRules(SaeConfig c, ConfigValidation v)
+    {
+        if (c.TrainingTokens < c.BatchSize) return;   // no steps at all: SaeConfig.Validate said so
+        long start = c.EffectiveAnnealStart();
+        int jumps = c.EffectiveSparsityUpdates();
+        if (start >= c.Steps)
+            v.Error("anneal_start", $"p would start annealing at step {start}, but training has only {c.Steps} steps; lower anneal_start", ConfigCodes.Inconsistent);
+        else if (jumps > c.Steps - start)
+            v.Error("n_sparsity_updates", $"{jumps} jumps of p need as many steps, but only {c.Steps - start} follow anneal_start ({start}); " +
+                                          "use fewer jumps or an earlier anneal_start", ConfigCodes.Inconsistent);
+    }
 
     public ReluSae(Tensor wEnc, Tensor bEnc, Tensor wDec, Tensor bDec, bool applyBDecToInput = true)
         : base(wEnc, wDec, bDec, applyBDecToInput)

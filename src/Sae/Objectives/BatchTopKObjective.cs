@@ -17,13 +17,16 @@ public sealed class BatchTopKObjective(SaeConfig config, BatchTopKSae sae) : KSp
     protected override (KSparseSelection.Entries Kept, KSparseSelection.Entries? Aux) Select(KSparseSelection selection, Tensor? dead, int kAux) =>
         selection.BatchTopK(sae.K, dead, kAux);
 
-    public override void AfterStep(ObjectiveOutput output, long step)
+    public override void AfterStep(ObjectiveOutput output, long step) => TrackThreshold(sae, output, step, Config);
+
+    /// <summary>The inference threshold's update after a step (Matryoshka's too, which keeps latents the same way).</summary>
+    internal static void TrackThreshold(BatchTopKSae sae, ObjectiveOutput output, long step, SaeConfig config)
     {
-        if (step < Config.ThresholdStartStep) return;
+        if (step < config.ThresholdStartStep) return;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         if (output.SmallestActivation() is not { } smallest) return;
         if (sae.Threshold.item<float>() < 0) sae.Threshold.copy_(smallest);
-        else sae.Threshold.mul_(Config.ThresholdDecay).add_(smallest * (1 - Config.ThresholdDecay));
+        else sae.Threshold.mul_(config.ThresholdDecay).add_(smallest * (1 - config.ThresholdDecay));
     }
 }

@@ -17,7 +17,7 @@ public sealed record StepContext(long Step, double SparsityScale, Tensor Dead, l
 /// </summary>
 public sealed record ObjectiveOutput(Tensor Loss, Tensor? Latents, Tensor Reconstruction, Tensor Mse, Tensor Sparsity, Tensor Aux)
 {
-    /// <summary>A research objective's own terms and schedule values (scalars), by training-log column; absent on steps it skips.</summary>
+    /// <summary>A research objective's own terms and schedule values (scalars, p_anneal's p too), by training-log column; absent on steps it skips.</summary>
     public IReadOnlyDictionary<string, Tensor> Terms { get; init; } = new Dictionary<string, Tensor>();
 
     /// <summary>The kept latents of a sparse step (then <c>Latents</c> is null).</summary>
@@ -66,7 +66,7 @@ public abstract class SaeObjective(SaeConfig config)
     /// <summary>Called after each optimizer step (BatchTopK: the threshold average; JumpReLU: thresholds kept ≥ 0).</summary>
     public virtual void AfterStep(ObjectiveOutput output, long step) { }
 
-    /// <summary>The training-log columns of <see cref="ObjectiveOutput.Terms"/>, in order (none for an architecture's objective).</summary>
+    /// <summary>The training-log columns of <see cref="ObjectiveOutput.Terms"/>, in order (of the architectures' objectives, only p_anneal has one: p).</summary>
     public virtual IReadOnlyList<string> LogColumns => [];
 
     /// <summary>What a resumed run needs beyond the SAE and Adam (a schedule's value, running statistics), or null.</summary>

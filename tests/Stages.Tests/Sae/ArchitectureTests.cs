@@ -164,6 +164,7 @@ public sealed class ArchitectureTests
     [InlineData(SaeArchitecture.BatchTopk)]
     [InlineData(SaeArchitecture.Jumprelu)]
     [InlineData(SaeArchitecture.Gated)]
+    [InlineData(SaeArchitecture.MatryoshkaBatchTopk)]
     public void FoldingAnInputScaleGivesTheSameSaeOnRawInputs(SaeArchitecture architecture)
     {
         const double s = 3.7;

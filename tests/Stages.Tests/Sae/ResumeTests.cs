@@ -44,13 +44,18 @@ public sealed class ResumeTests
         for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i], actual[i]);
     }
 
-    public static TheoryData<string> Configs => new() { "batch_topk", "relu_resampling", "jumprelu_normalized" };
+    public static TheoryData<string> Configs => new() { "batch_topk", "relu_resampling", "jumprelu_normalized", "matryoshka_batch_topk", "p_anneal" };
 
     static SaeConfig ConfigFor(string name) => name switch
     {
         // The threshold average, AuxK's dead counters, resampling's generator and moments, and the input scale all carry state.
         "batch_topk" => new SaeConfig { Name = "t", Architecture = SaeArchitecture.BatchTopk, DSae = 24, K = 2, BatchSize = 64, ThresholdStartStep = 5,
                                         DeadAfterTokens = 128, LrWarmupSteps = 3, Lr = 3e-3, TrainingTokens = 64 * 40, ShuffleBufferRows = 256 },
+        "matryoshka_batch_topk" => ConfigFor("batch_topk") with { Architecture = SaeArchitecture.MatryoshkaBatchTopk, GroupFractions = [0.25, 0.25, 0.5] },
+        // Jumps of p at steps 10, 15, 20, …: the checkpoint after step 16 falls inside the window of the jump at 20, so α's
+        // pending average is state too.
+        "p_anneal" => new SaeConfig { Name = "t", Architecture = SaeArchitecture.PAnneal, DSae = 24, BatchSize = 64, L1Coefficient = 0.5, AnnealStart = 10,
+                                      NSparsityUpdates = 6, LrWarmupSteps = 3, SparsityWarmupSteps = 5, Lr = 3e-3, TrainingTokens = 64 * 40, ShuffleBufferRows = 256 },
         "relu_resampling" => new SaeConfig { Name = "t", DSae = 24, BatchSize = 64, L1Coefficient = 0.5, ResampleSteps = 8, LrWarmupSteps = 3,
                                              SparsityWarmupSteps = 5, Lr = 3e-3, TrainingTokens = 64 * 40, ShuffleBufferRows = 256 },
         _ => new SaeConfig { Name = "t", Architecture = SaeArchitecture.Jumprelu, DSae = 24, BatchSize = 64, TargetL0 = 3, JumpreluBandwidth = 0.05,

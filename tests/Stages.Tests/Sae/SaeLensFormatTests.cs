@@ -22,7 +22,7 @@ public sealed class SaeLensFormatTests
 
     static SparseAutoencoder Trained(SaeArchitecture architecture)
     {
-        var config = new SaeConfig { Name = "t", Architecture = architecture, DSae = DSae, K = 3 };
+        var config = new SaeConfig { Name = "t", Architecture = architecture, DSae = DSae, K = 3, GroupFractions = [0.3, 0.7] };
         var sae = SaeInitialization.Create(config, DIn, TorchRuntime.Generator(4, "test/init"), CPU);
         using var noGrad = no_grad();
         foreach (var p in sae.Parameters.Where(p => p.Tensor.ndim == 1)) p.Tensor.copy_(randn(p.Tensor.shape, generator: new Generator(22)).abs() * 0.2);
@@ -37,6 +37,8 @@ public sealed class SaeLensFormatTests
     [InlineData(SaeArchitecture.BatchTopk, "jumprelu")]
     [InlineData(SaeArchitecture.Jumprelu, "jumprelu")]
     [InlineData(SaeArchitecture.Gated, "gated")]
+    [InlineData(SaeArchitecture.MatryoshkaBatchTopk, "jumprelu")]
+    [InlineData(SaeArchitecture.PAnneal, "standard")]
     public void SavedThenLoadedEncodesAndDecodesIdentically(SaeArchitecture architecture, string saeLensName)
     {
         using var dir = new TempDir();

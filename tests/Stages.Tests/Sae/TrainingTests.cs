@@ -38,6 +38,8 @@ public sealed class TrainingTests
         SaeArchitecture.BatchTopk => Relu with { Architecture = architecture, K = 3, DeadAfterTokens = 512 * 50, ThresholdStartStep = 500 },
         SaeArchitecture.Jumprelu => Relu with { Architecture = architecture, TargetL0 = 3, L0Coefficient = 1, JumpreluBandwidth = 0.05, JumpreluInitThreshold = 0.05 },
         SaeArchitecture.Gated => Relu with { Architecture = architecture, L1Coefficient = 0.3 },   // its L1 acts on the gate pre-activations, which run larger
+        SaeArchitecture.MatryoshkaBatchTopk => ConfigFor(SaeArchitecture.BatchTopk) with { Architecture = architecture },
+        SaeArchitecture.PAnneal => Relu with { Architecture = architecture },   // p anneals from step 750 to 0.2
         _ => throw new ArgumentOutOfRangeException(nameof(architecture)),
     };
 
