@@ -16,8 +16,9 @@ namespace SaePipeline.Sae;
 /// Lowering p raises f^p where f &lt; 1, so at each jump α ← α·mean(Lp^p at the old p)/mean(Lp^p at the new p), the means
 /// over the last 10 steps up to and including the jump (fewer where the previous jump is nearer): the penalty keeps its
 /// magnitude instead of jumping with p.
-/// f^p has derivative p·f^(p−1), infinite at f = 0; it is taken only where f &gt; 0, so zero latents add 0 and pass no
-/// gradient (ReLU passes none there either).
+/// f^p has derivative p·f^(p−1), infinite at f = 0; it is taken only where f &gt; 0, so zero latents add 0 and pass a
+/// gradient of exactly 0 to f, not 0·∞ = NaN (which ReLU's backward happens to overwrite with 0 today, but which any other
+/// path from f would carry).
 /// α, the jumps made and the window's values are state: checkpoints save them (<see cref="SaveState"/>), so a resumed run
 /// ends bit for bit where an uninterrupted one does. Under a research objective they are not saved (AddedTermObjective
 /// saves its own state only), and such a run resumes with the initial α and p = 1.
@@ -84,7 +85,7 @@ public sealed class PAnnealObjective(SaeConfig config, ReluSae sae) : SaeObjecti
 
     /// <summary>
     /// [d_sae] Σ_b f_bi^p, the power taken only where f &gt; 0: the zeros are raised as 1s and then zeroed, so their
-    /// gradient is 0 rather than 0·∞ = NaN (which masking the result alone would give). p = 1 is relu's L1 exactly.
+    /// gradient is 0 rather than 0·∞ = NaN (which masking only the result would give). p = 1 is relu's L1 exactly.
     /// </summary>
     public static Tensor PowerSums(Tensor f, double p)
     {

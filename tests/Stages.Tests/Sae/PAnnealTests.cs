@@ -110,6 +110,14 @@ public sealed class PAnnealTests
     [Fact]
     public void TheGradientIsFiniteWhereLatentsAreExactlyZero()
     {
+        // On f itself: d(f^p)/df = p·f^(p−1) is infinite at 0, and the zeros must get 0, not 0·∞ = NaN.
+        var leaf = tensor(new float[] { 0, 0.5f, 0, 2, 1, 0 }).reshape(2, 3).requires_grad_();
+        PAnnealObjective.PowerSums(leaf, 0.2).sum().backward();
+        double[] expectedLeaf = [0, 0.2 * Math.Pow(0.5, -0.8), 0, 0.2 * Math.Pow(2, -0.8), 0.2, 0];
+        var gradient = leaf.grad!.data<float>().ToArray();
+        for (int i = 0; i < expectedLeaf.Length; i++) Assert.Equal(expectedLeaf[i], gradient[i], 1e-5);
+
+        // Through the whole SAE and loss.
         var config = Config with { AnnealStart = 0, NSparsityUpdates = 1 };   // p = p_end = 0.2 from step 0
         using var sae = Make(config);
         using (no_grad()) sae.b_enc[0] = tensor(-100f);   // latent 0 is zero on every row
