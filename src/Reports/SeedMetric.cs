@@ -33,6 +33,7 @@ public sealed record SeedMetric(string Key, int N, double Mean, double Std, int 
     public override string ToString()
     {
         static string F(double v) => double.IsFinite(v) ? v.ToString("F3", CultureInfo.InvariantCulture) : "–";
-        return Seeds > 1 ? $"{F(Mean)} ± {F(Std)}" : F(Mean);
+        // No mean (an evaluation that declined to score) is one dash, not "– ± –".
+        return Seeds > 1 && double.IsFinite(Mean) ? $"{F(Mean)} ± {F(Std)}" : F(Mean);
     }
 }
