@@ -10,7 +10,7 @@ public sealed record SlurmConfig : SlurmResources, IValidatedConfig
     /// <summary>The stages, by MSBuild target (a test keeps this equal to the stage table's).</summary>
     public static readonly IReadOnlyList<string> StageTargets =
     [
-        "PrepareModel", "CacheActivations", "TrainProbes", "PrepareAbsorption", "TrainSae", "EvaluateSynthetic", "EvaluateCore",
+        "PrepareModel", "CacheActivations", "TrainProbes", "PrepareSaeProbes", "PrepareAbsorption", "TrainSae", "EvaluateSynthetic", "EvaluateCore",
         "EvaluateSparseProbing", "EvaluateSaeProbes", "EvaluateAbsorption", "EvaluateCausal", "EvaluateScr", "EvaluateTpp", "Report",
     ];
 

@@ -2,7 +2,7 @@ using SaePipeline.Config;
 
 namespace SaePipeline.Evals.SparseProbing;
 
-/// <summary>What EvaluateSaeProbes reads from its spec. Inputs: <c>sae</c> and, per source data set, <c>activations/&lt;source&gt;</c>.</summary>
+/// <summary>What EvaluateSaeProbes reads from its spec. Inputs: <c>sae</c> and, per source data set, <c>activations/&lt;source&gt;</c> and <c>sae_probes/&lt;source&gt;</c>.</summary>
 public sealed record EvaluateSaeProbesParams : IEvalParams
 {
     public required EvalSubject Subject { get; init; }

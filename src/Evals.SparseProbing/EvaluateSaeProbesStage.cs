@@ -5,6 +5,7 @@ using SaePipeline.Activations;
 using SaePipeline.Artifacts;
 using SaePipeline.Data;
 using SaePipeline.Data.ProbeSets;
+using SaePipeline.Probes;
 using SaePipeline.Runtime;
 
 namespace SaePipeline.Evals.SparseProbing;
@@ -12,7 +13,8 @@ namespace SaePipeline.Evals.SparseProbing;
 /// <summary>
 /// EvaluateSaeProbes: one SAE under the sae-probes protocol, on every class of every sparse-probing data set as a
 /// binary task, over evals.seeds (<see cref="SaeProbesEvaluation"/>). It reads the labelled caches EvaluateSparseProbing
-/// reads; each text is encoded once, at its last real token.
+/// reads, each text encoded once at its last real token, and the model's baselines PrepareSaeProbes computed once for
+/// every SAE (<see cref="SaeProbesBaselineFile"/>).
 /// </summary>
 public static class EvaluateSaeProbesStage
 {
@@ -26,26 +28,21 @@ public static class EvaluateSaeProbesStage
         foreach (var source in p.Sources)
         {
             var (cacheDir, cacheManifest) = context.Input(InputRole.ActivationsOf(source));
+            var (baselineDir, _) = context.Input(InputRole.SaeProbesOf(source));
             var cache = ActivationCache.Open(cacheDir, cacheManifest);
             if (cache.DIn != sae.DIn)
                 throw new PipelineException($"the SAE takes d_in = {sae.DIn} but {cacheDir} holds d = {cache.DIn} activations", cacheDir);
             var sets = Json.ReadFile<ProbeSetFile>(Path.Combine(cacheDir, ProbeSetFile.FileName));
-            var trainDocs = sets.RowsOf(DatasetSource.Train);
-            var testDocs = sets.RowsOf(DatasetSource.Test);
-            var train = LastTokenRows.Compute(sae, cache, DatasetSource.Train, trainDocs, device);
-            var test = LastTokenRows.Compute(sae, cache, DatasetSource.Test, testDocs, device);
-            var index = new Dictionary<string, Dictionary<int, int>>
-            {
-                [DatasetSource.Train] = trainDocs.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i),
-                [DatasetSource.Test] = testDocs.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i),
-            };
-            foreach (var subset in (sets.SparseProbing ?? []).Where(s => p.Datasets.Contains(s.Subset)))
-                foreach (var seed in subset.Seeds)
-                {
-                    var results = bySeed.TryGetValue(seed.Seed, out var list) ? list : bySeed[seed.Seed] = [];
-                    foreach (var task in SaeProbesTask.Of(subset, seed, p.Settings.MaxTrain, p.Settings.MaxTest, (split, doc) => index[split][doc]))
-                        results.Add(SaeProbesEvaluation.Evaluate(task, train, test, p.Settings.Ks, seed.Seed));
-                }
+            string baselinePath = Path.Combine(baselineDir, SaeProbesBaselineFile.FileName);
+            var baseline = Json.ReadFile<SaeProbesBaselineFile>(baselinePath);
+            if (baseline.Limits.MaxTrain != p.Settings.MaxTrain || baseline.Limits.MaxTest != p.Settings.MaxTest)
+                throw new PipelineException($"{baselinePath} was computed for max_train {baseline.Limits.MaxTrain} / max_test {baseline.Limits.MaxTest}, " +
+                                            $"not {p.Settings.MaxTrain} / {p.Settings.MaxTest}; the plan is out of step with its inputs", baselinePath);
+            var train = LastTokenRows.Compute(sae, cache, DatasetSource.Train, sets.RowsOf(DatasetSource.Train), device);
+            var test = LastTokenRows.Compute(sae, cache, DatasetSource.Test, sets.RowsOf(DatasetSource.Test), device);
+            foreach (var (seed, task) in SaeProbesTask.OfSets(sets, p.Datasets, p.Settings.MaxTrain, p.Settings.MaxTest))
+                (bySeed.TryGetValue(seed, out var list) ? list : bySeed[seed] = [])
+                    .Add(SaeProbesEvaluation.Evaluate(task, train, test, p.Settings.Ks, seed, baseline.Of(seed, task.Name, baselinePath)));
             context.Log($"{source}: {bySeed.Values.FirstOrDefault()?.Count ?? 0} tasks so far, {clock.Elapsed.TotalSeconds:F0} s");
         }
         if (bySeed.Count == 0 || bySeed.Values.Any(r => r.Count == 0))

@@ -1,13 +1,13 @@
 using SaePipeline.Activations;
-using SaePipeline.Activations.Labelled;
+using SaePipeline.Probes;
 using SaePipeline.Sae;
 using static TorchSharp.torch;
 
 namespace SaePipeline.Evals.SparseProbing;
 
 /// <summary>
-/// Each text's activation at its last real token (BOS/EOS/PAD skipped), row-major [texts, d_model], and the SAE's
-/// latents there, [texts, d_sae]: what sae-probes probes (a causal model's last token has read the whole text).
+/// Each text's activation at its last real token, row-major [texts, d_model] (<see cref="LastTokenActivations"/>),
+/// and the SAE's latents there, [texts, d_sae].
 /// </summary>
 public sealed record LastTokenRows(float[] Acts, int DModel, float[] Latents, int DSae)
 {
@@ -17,20 +17,7 @@ public sealed record LastTokenRows(float[] Acts, int DModel, float[] Latents, in
     public static LastTokenRows Compute(SparseAutoencoder sae, ActivationCache cache, string split, IReadOnlyList<int> rows, Device device)
     {
         int d = cache.DIn;
-        var acts = new float[rows.Count * d];
-        var seen = new bool[rows.Count];
-        // A text's tokens arrive in position order, so the last real one written is its last.
-        LabelledTokens.ForEachChunk(cache, split, rows, chunk =>
-        {
-            for (int t = 0; t < chunk.Count; t++)
-            {
-                if (chunk.Valid[t] == 0) continue;
-                chunk.Acts.AsSpan(t * d, d).CopyTo(acts.AsSpan(chunk.Row[t] * d, d));
-                seen[chunk.Row[t]] = true;
-            }
-        });
-        int empty = Array.IndexOf(seen, false);
-        if (empty >= 0) throw new Runtime.PipelineException($"{cache.Dir}: text {rows[empty]} of the {split} split has no real token", cache.Dir);
+        var acts = LastTokenActivations.Compute(cache, split, rows);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var latents = new float[rows.Count * sae.DSae];

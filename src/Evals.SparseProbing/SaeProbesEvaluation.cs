@@ -1,4 +1,4 @@
-using SaePipeline.Runtime;
+using SaePipeline.Probes;
 
 namespace SaePipeline.Evals.SparseProbing;
 
@@ -7,17 +7,18 @@ public sealed record SaeProbesTaskResult(string Task, BinaryTaskScores Llm, IRea
 
 /// <summary>
 /// The sae-probes protocol on one task: rank the SAE's latents by how differently the two classes use them
-/// (<see cref="RankLatents"/>), then for each k a regularisation-searched logistic regression on the top k latents,
-/// and the same regression on all of the model's dimensions as the baseline.
+/// (<see cref="RankLatents"/>), then for each k a regularisation-searched logistic regression on the top k latents
+/// (<see cref="SaeProbesProbe"/>). The same regression on all of the model's dimensions, the baseline, does not depend
+/// on the SAE: PrepareSaeProbes computes it once (<see cref="SaeProbesBaseline"/>).
 /// </summary>
 public static class SaeProbesEvaluation
 {
-    public static SaeProbesTaskResult Evaluate(SaeProbesTask task, LastTokenRows train, LastTokenRows test, IReadOnlyList<int> ks, long seed)
+    /// <param name="llm">The task's baseline, from <see cref="SaeProbesBaselineFile"/>.</param>
+    public static SaeProbesTaskResult Evaluate(SaeProbesTask task, LastTokenRows train, LastTokenRows test, IReadOnlyList<int> ks, long seed, BinaryTaskScores llm)
     {
-        var random = SplitMix64.For(seed, $"sae-probes-cv/{task.Name}");
-        var llm = Score(task, train.Acts, test.Acts, train.DModel, Enumerable.Range(0, train.DModel).ToArray(), random);
+        var random = SaeProbesProbe.Folds(seed, task, "sae");
         var order = RankLatents(train.Latents, train.DSae, task.TrainRows, task.TrainLabels);
-        var sae = ks.Where(k => k <= train.DSae).ToDictionary(k => k, k => Score(task, train.Latents, test.Latents, train.DSae, order[..k], random));
+        var sae = ks.Where(k => k <= train.DSae).ToDictionary(k => k, k => SaeProbesProbe.Score(task, train.Latents, test.Latents, train.DSae, order[..k], random));
         return new SaeProbesTaskResult(task.Name, llm, sae);
     }
 
@@ -52,26 +53,5 @@ public static class SaeProbesEvaluation
         var gap = new double[dSae];
         for (int i = 0; i < dSae; i++) gap[i] = Math.Abs(positive[i] / Math.Max(1, nPos) - negative[i] / Math.Max(1, nNeg));
         return Enumerable.Range(0, dSae).OrderByDescending(i => gap[i]).ThenBy(i => i).ToArray();
-    }
-
-    static BinaryTaskScores Score(SaeProbesTask task, float[] trainFeatures, float[] testFeatures, int width, int[] columns, SplitMix64 random)
-    {
-        int k = columns.Length;
-        var x = Gather(trainFeatures, width, task.TrainRows, columns);
-        var (fit, _) = RegularisationSearch.Fit(x, task.TrainRows.Length, k, task.TrainLabels, random);
-        var testX = Gather(testFeatures, width, task.TestRows, columns);
-        var logits = Enumerable.Range(0, task.TestRows.Length).Select(i => fit.Logit(testX.AsSpan(i * k, k))).ToList();
-        return BinaryTaskScores.Of(task.TestLabels.Select(y => y > 0.5f).ToList(), logits);
-    }
-
-    static float[] Gather(float[] features, int width, int[] rows, int[] columns)
-    {
-        var x = new float[rows.Length * columns.Length];
-        for (int r = 0; r < rows.Length; r++)
-        {
-            var source = features.AsSpan(rows[r] * width, width);
-            for (int j = 0; j < columns.Length; j++) x[r * columns.Length + j] = source[columns[j]];
-        }
-        return x;
     }
 }

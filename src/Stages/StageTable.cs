@@ -77,11 +77,18 @@ public static class StageTable
         Run = EvaluateSparseProbingStage.Run,
     };
 
+    public static readonly StageKind<PrepareSaeProbesParams> PrepareSaeProbes = new()
+    {
+        Target = "PrepareSaeProbes", Verb = "prepare-sae-probes", Folder = "sae_probes",
+        Summary = "sae-probes' SAE-independent half: the model's baseline probe on every binary task of a source's sparse-probing data sets, per seed",
+        Inputs = [new(InputRole.Activations, CacheActivations)], Run = PrepareSaeProbesStage.Run,
+    };
+
     public static readonly StageKind<EvaluateSaeProbesParams> EvaluateSaeProbes = new()
     {
         Target = "EvaluateSaeProbes", Verb = "evaluate-sae-probes", Folder = "evals/sparse_probing_sae_probes",
-        Summary = "k-sparse probing of each SAE in the sae-probes protocol: every class of every sparse-probing data set as a binary task",
-        Inputs = [new(InputRole.Sae, TrainSae), new(InputRole.ActivationsOf("*"), CacheActivations)],
+        Summary = "k-sparse probing of each SAE in the sae-probes protocol: every class of every sparse-probing data set as a binary task; the model's baselines come from PrepareSaeProbes",
+        Inputs = [new(InputRole.Sae, TrainSae), new(InputRole.ActivationsOf("*"), CacheActivations), new(InputRole.SaeProbesOf("*"), PrepareSaeProbes)],
         Run = EvaluateSaeProbesStage.Run,
     };
 
@@ -144,7 +151,7 @@ public static class StageTable
 
     /// <summary>Every stage, each after the stages it reads.</summary>
     public static readonly IReadOnlyList<StageKind> All =
-        [PrepareModel, CacheActivations, TrainProbes, PrepareAbsorption, TrainSae, EvaluateSynthetic, EvaluateCore, EvaluateSparseProbing, EvaluateSaeProbes, EvaluateAbsorption, EvaluateCausal, EvaluateScr, EvaluateTpp, Report];
+        [PrepareModel, CacheActivations, TrainProbes, PrepareSaeProbes, PrepareAbsorption, TrainSae, EvaluateSynthetic, EvaluateCore, EvaluateSparseProbing, EvaluateSaeProbes, EvaluateAbsorption, EvaluateCausal, EvaluateScr, EvaluateTpp, Report];
 
     public static StageKind? ByVerb(string verb) => All.FirstOrDefault(s => s.Verb == verb);
 }

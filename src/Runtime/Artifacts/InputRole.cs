@@ -31,6 +31,9 @@ public sealed record InputRole(string Name)
     /// <summary>A labelled data set's probes (TrainProbes), for an evaluation that reads several.</summary>
     public static InputRole ProbesOf(string dataset) => new($"probes/{dataset}");
 
+    /// <summary>A source data set's sae-probes baselines (PrepareSaeProbes).</summary>
+    public static InputRole SaeProbesOf(string dataset) => new($"sae_probes/{dataset}");
+
     /// <summary>The report's inputs: each SAE, and each evaluation of it by its SAEBench eval_type_id.</summary>
     public static InputRole SaeNamed(string sae) => new($"sae/{sae}");
     public static InputRole ResultOf(string evalTypeId, string sae) => new($"{evalTypeId}/{sae}");

@@ -64,6 +64,7 @@ public static class PipelinePlanner
         var probeTasks = new List<ProbeTask>();
         CoreTask? coreTask = null;
         PlanItem? absorptionPrep = null;
+        var saeProbesPrep = new Dictionary<string, PlanItem>();
         if (c.Synthetic is { } syntheticConfig)
         {
             var synthetic = syntheticConfig with { Seed = syntheticConfig.Seed ?? c.Seed };
@@ -120,6 +121,12 @@ public static class PipelinePlanner
                         new TrainProbesParams { Task = ProbeSelection.SparseProbing, Dataset = source, Settings = sp.ProbeSettings, Seeds = c.Evals.Seeds, KValues = sp.KValues },
                         new() { [InputRole.Activations] = cache });
                     probeTasks.Add(new ProbeTask(ProbeSelection.SparseProbing, source, cache, probes));
+                    // sae-probes' model baselines on the same cache: once for every SAE, apart from the probes so that
+                    // turning sae_probes on or editing it leaves sparse probing done.
+                    if (c.Evals.SaeProbes is { } saeProbes)
+                        saeProbesPrep[source] = b.Add(StageTable.PrepareSaeProbes, source,
+                            new PrepareSaeProbesParams { Dataset = source, Limits = new SaeProbesTaskLimits { MaxTrain = saeProbes.MaxTrain, MaxTest = saeProbes.MaxTest } },
+                            new() { [InputRole.Activations] = cache });
                 }
             if (c.Evals.Core is { } core)
                 coreTask = PlanCoreReference(b, c, core, settings, model!, baseDir);
@@ -159,9 +166,13 @@ public static class PipelinePlanner
                 }, ProbeInputs(train, spTasks));
                 if (c.Evals.SaeProbes is { } saeProbes)
                 {
-                    // The same labelled caches, without the language-model probes: sae-probes fits its own baseline per task.
+                    // The same labelled caches, and the model's baselines PrepareSaeProbes computed on them.
                     var inputs = new Dictionary<InputRole, PlanItem> { [InputRole.Sae] = train };
-                    foreach (var t in spTasks) inputs[InputRole.ActivationsOf(t.Dataset)] = t.Cache;
+                    foreach (var t in spTasks)
+                    {
+                        inputs[InputRole.ActivationsOf(t.Dataset)] = t.Cache;
+                        inputs[InputRole.SaeProbesOf(t.Dataset)] = saeProbesPrep[t.Dataset];
+                    }
                     reportInputs[InputRole.ResultOf(EvalTypes.SaeProbes, sae.Name)] = b.Add(StageTable.EvaluateSaeProbes, sae.Name, new EvaluateSaeProbesParams
                     {
                         Subject = subject, Sources = spTasks.Select(t => t.Dataset).ToList(), Datasets = sparse.Datasets, Settings = saeProbes,

@@ -1,4 +1,5 @@
 using SaePipeline.Evals.SparseProbing;
+using SaePipeline.Probes;
 using Xunit;
 
 namespace SaePipeline.Tests.SparseProbing;
@@ -63,17 +64,18 @@ public sealed class SaeProbesTests
     {
         var (task, train, test) = Planted(plant: true);
         Assert.Equal(37, SaeProbesEvaluation.RankLatents(train.Latents, train.DSae, task.TrainRows, task.TrainLabels)[0]);
-        var r = SaeProbesEvaluation.Evaluate(task, train, test, [1, 2], seed: 42);
+        var r = SaeProbesEvaluation.Evaluate(task, train, test, [1, 2], seed: 42, llm: default);
         Assert.Equal(1.0, r.Sae[1].Auc);
         Assert.Equal(1.0, r.Sae[1].Accuracy);
-        Assert.InRange(r.Llm.Auc, 0.3, 0.7);      // the model's dimensions carry nothing here
+        var llm = SaeProbesProbe.Score(task, train.Acts, test.Acts, train.DModel, Enumerable.Range(0, train.DModel).ToArray(), SaeProbesProbe.Folds(42, task, "llm"));
+        Assert.InRange(llm.Auc, 0.3, 0.7);      // the model's dimensions carry nothing here
     }
 
     [Fact]
     public void WithoutThePlantedLatentTheProbesAreAtChance()
     {
         var (task, train, test) = Planted(plant: false);
-        var r = SaeProbesEvaluation.Evaluate(task, train, test, [1, 2], seed: 42);
+        var r = SaeProbesEvaluation.Evaluate(task, train, test, [1, 2], seed: 42, llm: default);
         Assert.InRange(r.Sae[1].Auc, 0.3, 0.7);
         Assert.InRange(r.Sae[2].Auc, 0.3, 0.7);
     }

@@ -1,4 +1,4 @@
-namespace SaePipeline.Evals.SparseProbing;
+namespace SaePipeline.Probes;
 
 /// <summary>
 /// sae-probes' three test metrics of a binary probe: accuracy, ROC AUC of its scores, and sklearn's weighted F1 (each

@@ -1,7 +1,6 @@
-using SaePipeline.Probes;
 using SaePipeline.Runtime;
 
-namespace SaePipeline.Evals.SparseProbing;
+namespace SaePipeline.Probes;
 
 /// <summary>
 /// sae-probes' <c>find_best_reg</c> with an L2 penalty: C from 10^5 down to 10^−5 (ten values, log-spaced), each scored

@@ -1,16 +1,28 @@
 using SaePipeline.Data.ProbeSets;
 using SaePipeline.Runtime;
 
-namespace SaePipeline.Evals.SparseProbing;
+namespace SaePipeline.Probes;
 
 /// <summary>
 /// One binary task of the sae-probes protocol: a class of a sparse-probing data set against the data set's other
 /// classes, train and test each balanced 50/50 (as sae-probes draws them, pos_ratio 0.5) and capped, rows shuffled.
-/// Rows index the split's <see cref="LastTokenRows"/>.
+/// Rows index the split's texts in the order of <see cref="ProbeSetFile.RowsOf"/>, the order of
+/// <see cref="LastTokenActivations"/>.
 /// </summary>
 public sealed record SaeProbesTask(string Name, int[] TrainRows, float[] TrainLabels, int[] TestRows, float[] TestLabels)
 {
-    /// <param name="rowIndex">Per split, each text's (doc number's) row in that split's <see cref="LastTokenRows"/>.</param>
+    /// <summary>Every task of every seed of the sets' sparse-probing data sets (or of <paramref name="subsets"/> only), in a fixed order.</summary>
+    public static IEnumerable<(long Seed, SaeProbesTask Task)> OfSets(ProbeSetFile sets, IReadOnlyCollection<string>? subsets, int maxTrain, int maxTest)
+    {
+        var index = new[] { Data.DatasetSource.Train, Data.DatasetSource.Test }.ToDictionary(
+            split => split, split => sets.RowsOf(split).Select((doc, row) => (doc, row)).ToDictionary(x => x.doc, x => x.row));
+        foreach (var subset in (sets.SparseProbing ?? []).Where(s => subsets is null || subsets.Contains(s.Subset)))
+            foreach (var seed in subset.Seeds)
+                foreach (var task in Of(subset, seed, maxTrain, maxTest, (split, doc) => index[split][doc]))
+                    yield return (seed.Seed, task);
+    }
+
+    /// <param name="rowIndex">Per split, each text's (doc number's) row in that split's activations.</param>
     public static IEnumerable<SaeProbesTask> Of(SparseProbingSubsetRows subset, TppSeedRows seed, int maxTrain, int maxTest,
                                                  Func<string, int, int> rowIndex)
     {
