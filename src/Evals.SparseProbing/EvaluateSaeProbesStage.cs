@@ -25,6 +25,7 @@ public static class EvaluateSaeProbesStage
         var (context, p, sae, _, device) = run;
         var clock = Stopwatch.StartNew();
         var bySeed = new SortedDictionary<long, List<SaeProbesTaskResult>>();
+        var penalty = p.Settings.RegType == "l1" ? ProbePenalty.L1 : ProbePenalty.L2;
         foreach (var source in p.Sources)
         {
             var (cacheDir, cacheManifest) = context.Input(InputRole.ActivationsOf(source));
@@ -42,7 +43,7 @@ public static class EvaluateSaeProbesStage
             var test = LastTokenRows.Compute(sae, cache, DatasetSource.Test, sets.RowsOf(DatasetSource.Test), device);
             foreach (var (seed, task) in SaeProbesTask.OfSets(sets, p.Datasets, p.Settings.MaxTrain, p.Settings.MaxTest))
                 (bySeed.TryGetValue(seed, out var list) ? list : bySeed[seed] = [])
-                    .Add(SaeProbesEvaluation.Evaluate(task, train, test, p.Settings.Ks, seed, baseline.Of(seed, task.Name, baselinePath)));
+                    .Add(SaeProbesEvaluation.Evaluate(task, train, test, p.Settings.Ks, seed, baseline.Of(seed, task.Name, baselinePath), penalty));
             context.Log($"{source}: {bySeed.Values.FirstOrDefault()?.Count ?? 0} tasks so far, {clock.Elapsed.TotalSeconds:F0} s");
         }
         if (bySeed.Count == 0 || bySeed.Values.Any(r => r.Count == 0))

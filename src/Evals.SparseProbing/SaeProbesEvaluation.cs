@@ -8,17 +8,19 @@ public sealed record SaeProbesTaskResult(string Task, BinaryTaskScores Llm, IRea
 /// <summary>
 /// The sae-probes protocol on one task: rank the SAE's latents by how differently the two classes use them
 /// (<see cref="RankLatents"/>), then for each k a regularisation-searched logistic regression on the top k latents
-/// (<see cref="SaeProbesProbe"/>). The same regression on all of the model's dimensions, the baseline, does not depend
+/// (<see cref="SaeProbesProbe"/>), L1-penalised by default as in SAEBench. The same regression on all of the model's dimensions, the baseline, does not depend
 /// on the SAE: PrepareSaeProbes computes it once (<see cref="SaeProbesBaseline"/>).
 /// </summary>
 public static class SaeProbesEvaluation
 {
     /// <param name="llm">The task's baseline, from <see cref="SaeProbesBaselineFile"/>.</param>
-    public static SaeProbesTaskResult Evaluate(SaeProbesTask task, LastTokenRows train, LastTokenRows test, IReadOnlyList<int> ks, long seed, BinaryTaskScores llm)
+    /// <param name="penalty">The SAE probes' penalty (evals.sae_probes.reg_type; sae-probes' baseline is always L2).</param>
+    public static SaeProbesTaskResult Evaluate(SaeProbesTask task, LastTokenRows train, LastTokenRows test, IReadOnlyList<int> ks, long seed, BinaryTaskScores llm,
+                                               ProbePenalty penalty = ProbePenalty.L1)
     {
         var random = SaeProbesProbe.Folds(seed, task, "sae");
         var order = RankLatents(train.Latents, train.DSae, task.TrainRows, task.TrainLabels);
-        var sae = ks.Where(k => k <= train.DSae).ToDictionary(k => k, k => SaeProbesProbe.Score(task, train.Latents, test.Latents, train.DSae, order[..k], random));
+        var sae = ks.Where(k => k <= train.DSae).ToDictionary(k => k, k => SaeProbesProbe.Score(task, train.Latents, test.Latents, train.DSae, order[..k], random, penalty));
         return new SaeProbesTaskResult(task.Name, llm, sae);
     }
 

@@ -1,3 +1,5 @@
+using static SaePipeline.Probes.LogisticFunctions;
+
 namespace SaePipeline.Probes;
 
 /// <summary>
@@ -332,30 +334,5 @@ public static class L2LogisticRegression
         double max = 0;
         for (int i = 0; i < p; i++) max = Math.Max(max, Math.Abs(h[i * p + i]));
         return max;
-    }
-
-    /// <summary>log(1 + eᵗ) without overflow for large t or loss of the tail for very negative t.</summary>
-    static double Softplus(double t) => t > 0 ? t + LogOnePlus(Math.Exp(-t)) : LogOnePlus(Math.Exp(t));
-
-    /// <summary>log(1 + u) accurate for small u (.NET has no Math.Log1P).</summary>
-    static double LogOnePlus(double u)
-    {
-        double v = 1 + u;
-        return v == 1 ? u : Math.Log(v) * u / (v - 1);
-    }
-
-    static double Sigmoid(double z)
-    {
-        if (z >= 0) return 1 / (1 + Math.Exp(-z));
-        double e = Math.Exp(z);
-        return e / (1 + e);
-    }
-
-    /// <summary>σ(z)(1 − σ(z)) = e^{−|z|} / (1 + e^{−|z|})², with no cancellation in 1 − σ.</summary>
-    static double SigmoidTimesComplement(double z)
-    {
-        double e = Math.Exp(-Math.Abs(z));
-        double q = 1 + e;
-        return e / (q * q);
     }
 }

@@ -5,7 +5,7 @@ namespace SaePipeline.Probes;
 
 /// <summary>
 /// One binary task of the sae-probes protocol: a class of a sparse-probing data set against the data set's other
-/// classes, train and test each balanced 50/50 (as sae-probes draws them, pos_ratio 0.5) and capped, rows shuffled.
+/// classes (one task for a two-class data set), train and test each balanced 50/50 (as sae-probes draws them, pos_ratio 0.5) and capped, rows shuffled.
 /// Rows index the split's texts in the order of <see cref="ProbeSetFile.RowsOf"/>, the order of
 /// <see cref="LastTokenActivations"/>.
 /// </summary>
@@ -26,7 +26,9 @@ public sealed record SaeProbesTask(string Name, int[] TrainRows, float[] TrainLa
     public static IEnumerable<SaeProbesTask> Of(SparseProbingSubsetRows subset, TppSeedRows seed, int maxTrain, int maxTest,
                                                  Func<string, int, int> rowIndex)
     {
-        foreach (var cls in seed.Classes)
+        // With two classes, "a against the rest" and "b against the rest" are one task with its labels flipped: the same
+        // ranking, probes and scores. sae-probes has one task per binary data set, so count it once.
+        foreach (var cls in seed.Classes.Count == 2 ? seed.Classes.Take(1) : seed.Classes)
         {
             var random = SplitMix64.For(seed.Seed, $"sae-probes/{subset.Subset}/{cls.Key}");
             var (trainRows, trainLabels) = Balanced(cls.Train, seed.Classes.Where(c => c != cls).SelectMany(c => c.Train), maxTrain, random,

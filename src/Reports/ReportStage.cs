@@ -86,7 +86,7 @@ public static class ReportStage
                 summary.AppendLine()
                     .AppendLine("sae-probes (Kantamneni et al. 2025; SAEBench's sparse_probing_sae_probes): every class of every sparse-probing data set as " +
                                 "a balanced binary task on last-token activations; the column is the test AUC of a logistic regression on the SAE's top-k " +
-                                "latents (k the smallest run), its L2 strength chosen by validation AUC, mean over tasks, mean ± sample sd over seeds. " +
+                                "latents (k the smallest run), the strength of its penalty (reg_type, L1 by default) chosen by validation AUC, mean over tasks, mean ± sample sd over seeds. " +
                                 "The model's own probe (llm_test_auc) and every k are in the result files:")
                     .AppendLine(string.Join("\n", rows.Select(r => r.SaeProbesAuc?.EvalFile).OfType<string>().Select(f => $"- [{f}](../../{f})")));
             if (rows.Any(r => r.Absorption is not null))

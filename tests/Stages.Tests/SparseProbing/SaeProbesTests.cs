@@ -1,4 +1,5 @@
 using SaePipeline.Evals.SparseProbing;
+using SaePipeline.Data.ProbeSets;
 using SaePipeline.Probes;
 using Xunit;
 
@@ -78,5 +79,20 @@ public sealed class SaeProbesTests
         var r = SaeProbesEvaluation.Evaluate(task, train, test, [1, 2], seed: 42, llm: default);
         Assert.InRange(r.Sae[1].Auc, 0.3, 0.7);
         Assert.InRange(r.Sae[2].Auc, 0.3, 0.7);
+    }
+
+    [Fact]
+    public void EachClassIsATaskButATwoClassDataSetIsOne()
+    {
+        static ProbeClassRows Class(string key, int first) => new(key, Enumerable.Range(first, 10).ToList(), Enumerable.Range(first, 10).ToList());
+        var four = new SparseProbingSubsetRows("news", "news_results", [new TppSeedRows(1, [Class("a", 0), Class("b", 10), Class("c", 20), Class("d", 30)], [])]);
+        var two = new SparseProbingSubsetRows("sentiment", "sentiment_results", [new TppSeedRows(1, [Class("1.0", 0), Class("5.0", 10)], [])]);
+        Assert.Equal(["news_results/a", "news_results/b", "news_results/c", "news_results/d"],
+                     SaeProbesTask.Of(four, four.Seeds[0], 64, 64, (_, doc) => doc).Select(t => t.Name));
+        var task = Assert.Single(SaeProbesTask.Of(two, two.Seeds[0], 64, 64, (_, doc) => doc));
+        Assert.Equal("sentiment_results/1.0", task.Name);
+        // Balanced: the ten rows of class 1.0 against the ten of class 5.0.
+        Assert.Equal(Enumerable.Range(0, 20), task.TrainRows.Order());
+        Assert.Equal(10, task.TrainLabels.Count(y => y == 1f));
     }
 }
