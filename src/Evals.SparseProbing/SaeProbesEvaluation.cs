@@ -8,8 +8,8 @@ public sealed record SaeProbesTaskResult(string Task, BinaryTaskScores Llm, IRea
 /// <summary>
 /// The sae-probes protocol on one task: rank the SAE's latents by how differently the two classes use them
 /// (<see cref="RankLatents"/>), then for each k a regularisation-searched logistic regression on the top k latents
-/// (<see cref="SaeProbesProbe"/>), L1-penalised by default as in SAEBench. The same regression on all of the model's dimensions, the baseline, does not depend
-/// on the SAE: PrepareSaeProbes computes it once (<see cref="SaeProbesBaseline"/>).
+/// (<see cref="SaeProbesProbe"/>), L1-penalised by default as in SAEBench. The baseline, an L2 regression on all of
+/// the model's dimensions, does not depend on the SAE: PrepareSaeProbes computes it once (<see cref="SaeProbesBaseline"/>).
 /// </summary>
 public static class SaeProbesEvaluation
 {
