@@ -27,6 +27,12 @@ public sealed record BuiltinModelSpec
 
     /// <summary>The held-out CE the model must reach, as a fraction of ln(vocab) (a uniform guess scores 1).</summary>
     public double MaxHeldoutCeFraction { get; init; } = 0.5;
+
+    /// <summary>
+    /// Norm of the first-letter direction planted in each word token's input embedding before pretraining
+    /// (Models/Builtin/PlantedSpelling.cs); 0 plants none.
+    /// </summary>
+    public double SpellingScale { get; init; }
 }
 
 /// <summary>The presets <c>model: builtin:&lt;name&gt;</c> can name.</summary>
@@ -34,13 +40,17 @@ public static class BuiltinModels
 {
     /// <summary>
     /// The default: 4 layers of width 128, a 4,096-token vocabulary, 600 steps of 16 × 128 tokens (1.2 M tokens, each
-    /// seen once). About 100 s on a 2-core CPU, so PrepareModel stays under its 3-minute budget; held-out CE ≈ 0.18·ln V.
+    /// seen once). About 100 s on a 2-core CPU, so PrepareModel stays under its 3-minute budget; held-out CE ≈ 0.19·ln V.
+    /// First-letter directions of norm 1 are planted in its word tokens' embeddings, so that first-letter absorption has
+    /// something to measure: measured on seed 42, a letter probe at blocks.2 then reaches F1 &gt; 0.6 on 24 letters (the
+    /// two others have no test words) against 0 without, for held-out CE 1.562 instead of 1.492; norm 0.5 gave 15.
     /// </summary>
     public static readonly BuiltinModelSpec Tiny = new()
     {
         Name = "tiny", VocabSize = 4096, DModel = 128, NLayers = 4, NHeads = 4, DMlp = 512, Context = 128,
         TokenizerDocuments = 20_000, HeldoutRows = 256,
         Training = new PretrainingSettings { Steps = 600, BatchRows = 16, Lr = 3e-3, WarmupSteps = 30 },
+        SpellingScale = 1.0,
     };
 
     /// <summary>For tests and smoke runs: trains in seconds and still clears the held-out CE bar.</summary>

@@ -65,6 +65,12 @@ public static class BuiltinModelBuilder
 
         using var model = ModelLoader.Build(HfConfig.Read(folder), new InitialWeights(seed, ScalarType.Float32, device), ScalarType.Float32, device);
         log($"gpt_neox: {spec.NLayers} layers, d_model {spec.DModel}, {spec.NHeads} heads, d_mlp {spec.DMlp}, {model.ParameterCount / 1e6:F2} M parameters, on {TorchRuntime.Describe(device)}");
+        if (spec.SpellingScale > 0)
+        {
+            var embedding = model.Weights.Single(w => w.Name == "gpt_neox.embed_in.weight").Tensor;
+            int planted = PlantedSpelling.Plant(embedding, tokenizer, spec.SpellingScale, seed);
+            log($"planted first-letter directions of norm {spec.SpellingScale} in {planted:N0} word tokens' embeddings");
+        }
         clock.Restart();
         var progress = new Progress(label, s.Steps, "steps");
         var curve = new Pretrainer(model, s, log).Train(train, seed, logEvery: Math.Max(1, s.Steps / 10), progress);
