@@ -22,6 +22,14 @@ public sealed record ModelConfig : IValidatedConfig, IScalarShorthand
     [Min(0)] public long? Seed { get; init; }
 
     /// <summary>
+    /// A built-in model's planted spelling: the norm of the first-letter direction added to each word token's input
+    /// embedding before pretraining (Models/Builtin/PlantedSpelling.cs), so that first-letter absorption has something to
+    /// find. Defaults to the preset's (tiny 1, micro 0); 0 plants none, the built-in model as it was before absorption
+    /// existed (experiments/*.yaml pin that so their published numbers reproduce).
+    /// </summary>
+    [Min(0)] public double? Spelling { get; init; }
+
+    /// <summary>
     /// Compute dtype for stages that run the model. SAEBench runs Pythia and GPT-2 in float32 and Gemma-2 in bfloat16
     /// (docs/saebench.md §0); weights stored in another dtype are converted on load. A built-in model trains in float32.
     /// </summary>
@@ -47,6 +55,7 @@ public sealed record ModelConfig : IValidatedConfig, IScalarShorthand
             return;
         }
         if (v.Has("seed")) v.Error("seed", "seed applies only to a built-in model, which PrepareModel trains", ConfigCodes.Inconsistent);
+        if (v.Has("spelling")) v.Error("spelling", "spelling is planted only in a built-in model, which PrepareModel trains; a checkpoint knows what it knows", ConfigCodes.Inconsistent);
         string folder = ResolvedPath(v.BaseDirectory);
         if (!Directory.Exists(folder))
             v.Error("path", $"model folder {folder} does not exist (models are local HuggingFace checkpoint folders; nothing is downloaded)", ConfigCodes.MissingFile);

@@ -37,6 +37,19 @@ public sealed class ModelPipelineConfigTests
         return Assert.Single(e.Errors, x => !x.IsWarning);
     }
 
+    [Theory]
+    [InlineData("model: builtin:tiny", 1.0)]                          // the preset's planted spelling
+    [InlineData("model: builtin:micro", 0.0)]
+    [InlineData("model: {builtin: tiny, spelling: 0}", 0.0)]          // the built-in model before absorption, as experiments/*.yaml pin it
+    [InlineData("model: {builtin: micro, spelling: 0.5}", 0.5)]
+    public void PlantedSpellingIsThePresetsUnlessTheConfigSaysOtherwise(string modelLine, double expected)
+    {
+        using var dir = new TempDir();
+        var plan = PipelinePlanner.Build(Load(dir, Valid.Replace("model: builtin:micro", modelLine)), Path.Combine(dir.Path, "notes.txt"));
+        var prepare = plan.Items.Single(i => i.Kind == StageTable.PrepareModel);
+        Assert.Equal(expected, prepare.Params["builtin"]!["spelling_scale"]!.GetValue<double>());
+    }
+
     [Fact]
     public void ShorthandAndDatasetsBindAndResolve()
     {

@@ -46,6 +46,7 @@ public static class PipelinePlanner
             if (m.Builtin is { } preset)
             {
                 var spec = BuiltinModels.Find(preset)!;
+                if (m.Spelling is { } spelling) spec = spec with { SpellingScale = spelling };
                 prepare = new PrepareModelParams { Builtin = spec, Seed = m.Seed ?? c.Seed, Dtype = m.Dtype, Device = c.Device };
                 dModel = spec.DModel;
             }
