@@ -40,12 +40,7 @@ public static class L1LogisticRegression
     /// <exception cref="ArgumentException">Shapes disagree, or only one class is present (sklearn raises too).</exception>
     public static LogisticFit Fit(ReadOnlySpan<float> features, int n, int k, ReadOnlySpan<float> labels, double c = 1.0)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        if ((long)n * k != features.Length)
-            throw new ArgumentException($"expected {n}×{k} = {(long)n * k} features, got {features.Length}", nameof(features));
-        if (labels.Length != n) throw new ArgumentException($"expected {n} labels, got {labels.Length}", nameof(labels));
-        if (!(c > 0) || double.IsInfinity(c)) throw new ArgumentOutOfRangeException(nameof(c), c, "C must be positive and finite");
+        L2LogisticRegression.Validate(features, n, k, labels, c);
         int positives = 0;
         foreach (float y in labels)
             if (y > 0.5f) positives++;

@@ -302,7 +302,8 @@ public static class L2LogisticRegression
         return true;
     }
 
-    static void Validate(ReadOnlySpan<float> features, int n, int k, ReadOnlySpan<float> labels, double c)
+    /// <summary>Shapes agree and C is positive and finite (shared with <see cref="L1LogisticRegression"/>).</summary>
+    internal static void Validate(ReadOnlySpan<float> features, int n, int k, ReadOnlySpan<float> labels, double c)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
