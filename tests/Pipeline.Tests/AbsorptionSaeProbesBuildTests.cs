@@ -55,10 +55,6 @@ public sealed class AbsorptionSaeProbesBuildTests
             min_feats_for_eval: 1
         """;
 
-    static JsonNode Result(Workspace w, string eval, string sae) =>
-        JsonNode.Parse(File.ReadAllText(Directory.GetFiles(Path.Combine(w.Artifacts, "evals", eval), $"micro-audit_{sae}_eval_results.json", SearchOption.AllDirectories)
-            .OrderBy(File.GetLastWriteTimeUtc).Last()))!;
-
     [Fact]
     public void EverySaeGetsBothJsonsAndTheSaeIndependentHalvesRunOnce()
     {
@@ -81,7 +77,7 @@ public sealed class AbsorptionSaeProbesBuildTests
         double baselineAuc = tasks.Average(t => t!["scores"]!["auc"]!.GetValue<double>());
         foreach (var sae in new[] { "a", "b" })
         {
-            var sp = Result(w, "sparse_probing_sae_probes", sae);
+            var sp = w.NewestResult("sparse_probing_sae_probes", sae);
             Assert.Equal("sparse_probing_sae_probes", sp["eval_type_id"]!.GetValue<string>());
             Assert.Equal(baselineAuc, sp["eval_result_metrics"]!["llm"]!["llm_test_auc"]!.GetValue<double>(), 12);
             var metrics = sp["eval_result_metrics"]!["sae"]!;
@@ -91,7 +87,7 @@ public sealed class AbsorptionSaeProbesBuildTests
             Assert.Equal(tasks.Select(t => t!["task"]!.GetValue<string>()), sp["eval_result_details"]!.AsArray().Select(d => d!["dataset_name"]!.GetValue<string>()));
             Assert.Equal([1, 2], sp["eval_result_unstructured"]!["seeds"]!["seeds"]!.AsArray().Select(s => s!.GetValue<int>()));
 
-            var abs = Result(w, "absorption_first_letter", sae);
+            var abs = w.NewestResult("absorption_first_letter", sae);
             Assert.Equal("absorption_first_letter", abs["eval_type_id"]!.GetValue<string>());
             var mean = abs["eval_result_metrics"]!["mean"]!.AsObject();
             Assert.Equal(["mean_absorption_fraction_score", "mean_full_absorption_score", "mean_num_split_features",

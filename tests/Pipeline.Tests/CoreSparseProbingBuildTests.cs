@@ -48,11 +48,6 @@ public sealed class CoreSparseProbingBuildTests
             probe_epochs: 5
         """;
 
-    /// <summary>The SAE's newest result of that evaluation (results of other settings stay beside it until pruned).</summary>
-    static JsonNode Result(Workspace w, string eval, string sae) =>
-        JsonNode.Parse(File.ReadAllText(Directory.GetFiles(Path.Combine(w.Artifacts, "evals", eval), $"micro-core_{sae}_eval_results.json", SearchOption.AllDirectories)
-            .OrderBy(File.GetLastWriteTimeUtc).Last()))!;
-
     static readonly (string Category, string[] Keys)[] CoreKeys =
     [
         ("model_behavior_preservation", ["kl_div_score", "kl_div_with_ablation", "kl_div_with_sae"]),
@@ -80,7 +75,7 @@ public sealed class CoreSparseProbingBuildTests
 
         foreach (var sae in new[] { "a", "b" })
         {
-            var core = Result(w, "core", sae);
+            var core = w.NewestResult("core", sae);
             Assert.Equal("core", core["eval_type_id"]!.GetValue<string>());
             var metrics = core["eval_result_metrics"]!.AsObject();
             Assert.Equal(CoreKeys.Select(c => c.Category), metrics.Select(kv => kv.Key));
@@ -95,12 +90,12 @@ public sealed class CoreSparseProbingBuildTests
             Assert.Equal(["index", "feature_density", "consistent_activation_heuristic", "encoder_bias", "encoder_norm", "encoder_decoder_cosine_sim",
                           "max_decoder_cosine_sim", "max_encoder_cosine_sim"], details[0]!.AsObject().Select(kv => kv.Key));
 
-            var causal = Result(w, "causal", sae);
+            var causal = w.NewestResult("causal", sae);
             Assert.Equal(["zero", "mean"], causal["eval_result_metrics"]!.AsObject().Select(kv => kv.Key));
             Assert.Equal(64, causal["eval_result_details"]!.AsArray().Count);
             Assert.InRange(causal["eval_result_metrics"]!["zero"]!["frac_dead"]!.GetValue<double>(), 0.0, 1.0);
 
-            var sp = Result(w, "sparse_probing", sae);
+            var sp = w.NewestResult("sparse_probing", sae);
             Assert.Equal(8, sp["eval_result_metrics"]!["llm"]!.AsObject().Count);
             Assert.Equal(8, sp["eval_result_metrics"]!["sae"]!.AsObject().Count);
             Assert.NotNull(sp["eval_result_metrics"]!["sae"]!["sae_top_5_test_accuracy"]);
@@ -125,14 +120,14 @@ public sealed class CoreSparseProbingBuildTests
         Assert.Empty(again.Ran);
 
         // Without the shared-pass cache each SAE runs every pass itself: only the core evaluations rerun, with the same numbers.
-        var cached = new[] { "a", "b" }.ToDictionary(s => s, s => Result(w, "core", s));
+        var cached = new[] { "a", "b" }.ToDictionary(s => s, s => w.NewestResult("core", s));
         w.Yaml = w.Yaml.Replace("  causal: {rows: 2, statistics_batches: 2, interventions: [zero, mean]}\n", "");
         var uncached = w.Build("Experiment", "-p:Set=evals.core.shared_pass_cache=false");
         Assert.True(uncached.ExitCode == 0, uncached.Output);
         Assert.Equal(["EvaluateCore/a", "EvaluateCore/b", "Report/report"], uncached.RanNames);
         foreach (var sae in new[] { "a", "b" })
         {
-            var direct = Result(w, "core", sae);
+            var direct = w.NewestResult("core", sae);
             Assert.NotEqual(cached[sae]["eval_result_unstructured"]!["pipeline"]!["fingerprint"]!.ToJsonString(),
                             direct["eval_result_unstructured"]!["pipeline"]!["fingerprint"]!.ToJsonString());
             foreach (var key in new[] { "eval_config", "eval_result_metrics", "eval_result_details", "sae_cfg_dict" })

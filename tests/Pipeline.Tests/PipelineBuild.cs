@@ -33,7 +33,16 @@ public sealed partial class Workspace : IDisposable
     public string Artifacts => Path.Combine(Dir, "artifacts");
 
     /// <summary>The report folder of the experiment in <see cref="Yaml"/> (artifacts/report/&lt;experiment name&gt;).</summary>
-    public string Report => Path.Combine(Artifacts, "report", ExperimentName().Match(Yaml) is { Success: true } m ? m.Groups[1].Value : "experiment");
+    public string Report => Path.Combine(Artifacts, "report", Experiment);
+
+    /// <summary>The experiment's name in <see cref="Yaml"/> ("experiment" when it has none).</summary>
+    public string Experiment => ExperimentName().Match(Yaml) is { Success: true } m ? m.Groups[1].Value : "experiment";
+
+    /// <summary>An SAE's newest SAEBench result file of an evaluation (results of other settings stay beside it until pruned).</summary>
+    public System.Text.Json.Nodes.JsonNode NewestResult(string evalTypeId, string sae) =>
+        System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(
+            Directory.GetFiles(Path.Combine(Artifacts, "evals", evalTypeId), $"{Experiment}_{sae}_eval_results.json", SearchOption.AllDirectories)
+                .OrderBy(File.GetLastWriteTimeUtc).Last()))!;
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^name:\s*(\S+)", System.Text.RegularExpressions.RegexOptions.Multiline)]
     private static partial System.Text.RegularExpressions.Regex ExperimentName();
