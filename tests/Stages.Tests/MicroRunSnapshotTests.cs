@@ -13,7 +13,6 @@ namespace SaePipeline.Tests;
 /// Volatile fields (time) and everything named by the code's fingerprint (eval_id, item ids, the code identity: any edit
 /// of the stages' code changes them) are removed before comparing.
 /// </summary>
-[Collection(InProcessStagesCollection.Name)]
 public sealed class MicroRunSnapshotTests
 {
     const string Yaml = """

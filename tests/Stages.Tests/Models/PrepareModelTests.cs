@@ -8,7 +8,6 @@ using SaePipeline.Runtime;
 namespace SaePipeline.Tests.Models;
 
 /// <summary>PrepareModel on local checkpoint folders: what it records, when it reruns, and what it refuses.</summary>
-[Collection(InProcessStagesCollection.Name)]
 public sealed class PrepareModelTests
 {
     const string Yaml = """

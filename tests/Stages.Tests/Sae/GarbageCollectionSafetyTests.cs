@@ -10,7 +10,6 @@ namespace SaePipeline.Tests;
 /// <see cref="NoCollections"/> region renewed before each step, as the stage runs them; without that, TorchSharp's implicit Scalars let such steps crash
 /// within a few hundred collections ("Expected false to be true" from c10::Scalar::toDouble, or a garbage alpha).
 /// </summary>
-[Collection(ProcessGcCollection.Name)]
 public sealed class GarbageCollectionSafetyTests
 {
     [Theory]
@@ -101,14 +100,4 @@ public sealed class GarbageCollectionSafetyTests
         Assert.True(region.Held);
         GC.KeepAlive(junk);
     }
-}
-
-/// <summary>
-/// Tests that measure the process-wide garbage collector (no-GC regions) run alone: any other test that does tensor
-/// work in a region (model caches, in-process stage runs) would start and end regions under them.
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProcessGcCollection
-{
-    public const string Name = "process-wide GC state";
 }
