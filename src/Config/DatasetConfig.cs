@@ -16,7 +16,7 @@ public sealed record DatasetConfig : IValidatedConfig
     /// </summary>
     public string? Kind { get; init; }
 
-    /// <summary>The training split: a .parquet or .jsonl file, relative to pipeline.yaml. None: the built-in generator.</summary>
+    /// <summary>The training split: a .parquet, .jsonl or .csv file, relative to pipeline.yaml. None: the built-in generator.</summary>
     public string? Train { get; init; }
 
     /// <summary>The test (or, for a corpus, held-out) split. A file data set without one has no test split.</summary>

@@ -3,8 +3,8 @@ using SaePipeline.Runtime;
 namespace SaePipeline.Data;
 
 /// <summary>
-/// Reads a local data set file into a <see cref="TextTable"/>: Parquet (<c>.parquet</c>) or JSON Lines
-/// (<c>.jsonl</c>, <c>.json</c> with one object per line). <paramref name="columns"/> maps our names ("text" and the
+/// Reads a local data set file into a <see cref="TextTable"/>: Parquet (<c>.parquet</c>), JSON Lines
+/// (<c>.jsonl</c>, <c>.json</c> with one object per line) or CSV with a header row (<c>.csv</c>). <paramref name="columns"/> maps our names ("text" and the
 /// kind's label names) to the file's column names where they differ from SAEBench's defaults.
 /// Every problem (missing file or column, wrong type, null, no rows) names the file, and the column or line.
 /// </summary>
@@ -19,7 +19,8 @@ public static class TextFileReader
         {
             ".parquet" => ParquetTextReader.Read(path, mapping),
             ".jsonl" or ".json" or ".ndjson" => JsonlTextReader.Read(path, mapping),
-            _ => throw new PipelineException($"{path}: unknown data set format '{extension}'; use .parquet or .jsonl", path),
+            ".csv" => CsvTextReader.Read(path, mapping),
+            _ => throw new PipelineException($"{path}: unknown data set format '{extension}'; use .parquet, .jsonl or .csv", path),
         };
         if (table.Count == 0) throw new PipelineException($"{path} has no rows", path);
         return table;

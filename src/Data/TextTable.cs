@@ -20,7 +20,7 @@ public sealed record LabelColumn(string Name, LabelKind Kind, IReadOnlyList<stri
 
 /// <summary>
 /// A text data set in memory, column-wise: one text per row and its label columns, in file order. Every reader
-/// (Parquet, JSONL) and every built-in generator produces this one type, so later stages cannot tell them apart.
+/// (Parquet, JSONL, CSV) and every built-in generator produces this one type, so later stages cannot tell them apart.
 /// </summary>
 public sealed record TextTable
 {

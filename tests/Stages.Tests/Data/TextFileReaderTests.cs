@@ -146,8 +146,8 @@ public sealed class TextFileReaderTests
         Assert.Contains("has no rows", Assert.Throws<PipelineException>(() => TextFileReader.Read(empty, DatasetKind.Text)).Message);
         string absent = Path.Combine(dir.Path, "absent.parquet");
         Assert.Contains("does not exist", Assert.Throws<PipelineException>(() => TextFileReader.Read(absent, DatasetKind.Text)).Message);
-        string csv = dir.File("data.csv", "text\nhello\n");
-        Assert.Contains("use .parquet or .jsonl", Assert.Throws<PipelineException>(() => TextFileReader.Read(csv, DatasetKind.Text)).Message);
+        string tsv = dir.File("data.tsv", "text\nhello\n");
+        Assert.Contains("use .parquet, .jsonl or .csv", Assert.Throws<PipelineException>(() => TextFileReader.Read(tsv, DatasetKind.Text)).Message);
         string notParquet = dir.File("fake.parquet", "not parquet at all");
         Assert.Contains("not a readable Parquet file", Assert.Throws<PipelineException>(() => TextFileReader.Read(notParquet, DatasetKind.Text)).Message);
     }
