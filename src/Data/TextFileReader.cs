@@ -4,8 +4,9 @@ namespace SaePipeline.Data;
 
 /// <summary>
 /// Reads a local data set file into a <see cref="TextTable"/>: Parquet (<c>.parquet</c>), JSON Lines
-/// (<c>.jsonl</c>, <c>.json</c> with one object per line) or CSV with a header row (<c>.csv</c>). <paramref name="columns"/> maps our names ("text" and the
-/// kind's label names) to the file's column names where they differ from SAEBench's defaults.
+/// (<c>.jsonl</c>, <c>.json</c> with one object per line) or CSV with a header row (<c>.csv</c>).
+/// <paramref name="columns"/> maps our names ("text" and the kind's label names) to the file's column names where they
+/// differ from SAEBench's defaults.
 /// Every problem (missing file or column, wrong type, null, no rows) names the file, and the column or line.
 /// </summary>
 public static class TextFileReader
