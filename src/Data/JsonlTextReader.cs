@@ -58,12 +58,7 @@ static class JsonlTextReader
                 }
             }
         }
-        return new TextTable
-        {
-            Source = path,
-            Texts = texts,
-            Labels = mapping.Labels.Select((l, i) => new LabelColumn(l.Label.Name, l.Label.Kind, labels[i])).ToDictionary(c => c.Name),
-        };
+        return mapping.Table(path, texts, labels);
     }
 
     static PipelineException WrongType(string path, int line, string column, string ours, string expected, JsonElement got) =>

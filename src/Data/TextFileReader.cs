@@ -43,6 +43,14 @@ public sealed record ColumnMapping(string TextColumn, IReadOnlyList<(LabelSpec L
             kind.Labels.Select(l => (l, columns.GetValueOrDefault(l.Name, l.DefaultColumn))).ToList());
     }
 
+    /// <summary>The table of rows read through this mapping: their texts, and each label's values in the mapping's order.</summary>
+    public TextTable Table(string source, IReadOnlyList<string> texts, IReadOnlyList<IReadOnlyList<string>> labels) => new()
+    {
+        Source = source,
+        Texts = texts,
+        Labels = Labels.Select((l, i) => new LabelColumn(l.Label.Name, l.Label.Kind, labels[i])).ToDictionary(c => c.Name),
+    };
+
     /// <summary>How a column of ours is addressed in messages: "'hard_text' (text)" or "'job' (mapped to profession)".</summary>
     public static string Describe(string column, string ours) => column == ours ? $"'{column}'" : $"'{column}' (mapped to {ours})";
 }
